@@ -1,0 +1,1 @@
+"""The Django web app: a thin adapter over the domain core."""
