@@ -24,7 +24,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "netimpact.web.accounts",
     "netimpact.web.register",
+    "netimpact.web.commissioning",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
