@@ -1,0 +1,1 @@
+"""Commissioning exercises and their bids in the database."""

@@ -1,0 +1,209 @@
+"""Commissioning exercises and their bids. Each table mirrors a type in netimpact.domain.commissioning.
+
+Money is FloatField in GBP a year, as in the register (docs/decisions/0002-register-storage.md). A bid
+names register rows (its bidder, partners, partner services, cohorts): those are protected from deletion
+while a bid names them, so a bid's claims never point at nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+
+from netimpact.domain import vocabulary
+from netimpact.web.register.models import Cohort, EntryPoint, FundingTie, Need, Organisation, Service, Ward
+
+# Float weights are published as decimals such as 0.3 + 0.5 + 0.2; allow rounding in their sum.
+_WEIGHT_SUM_TOLERANCE = 1e-6
+
+
+def _claim_state_field(default: vocabulary.ClaimState) -> models.CharField:
+    return models.CharField(
+        max_length=16, choices=vocabulary.ClaimState.choices(), default=default.value, db_index=True
+    )
+
+
+class Exercise(models.Model):
+    key = models.CharField("exercise id", max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    commissioner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="exercises_commissioned"
+    )
+    description = models.TextField(blank=True)
+    cohorts = models.ManyToManyField(Cohort, related_name="exercises", help_text="Cohorts it serves.")
+    budget_per_year = models.FloatField(help_text="£ a year.")
+    term_years = models.PositiveSmallIntegerField()
+    replaced_streams = models.ManyToManyField(
+        FundingTie, blank=True, related_name="replaced_by_exercises",
+        help_text="The incumbents' funding ties the new contract replaces.",
+    )
+    price_ceiling_per_year = models.FloatField(
+        null=True, blank=True, help_text="£ a year; a price above it is non-compliant."
+    )
+    wards = models.ManyToManyField(Ward, blank=True, related_name="exercises", help_text="None: city-wide.")
+    price_weight = models.FloatField(default=0.3)
+    quality_weight = models.FloatField(default=0.5)
+    net_impact_weight = models.FloatField(default=0.2)
+    price_formula = models.CharField(
+        max_length=32, choices=vocabulary.PriceFormula.choices(),
+        default=vocabulary.PriceFormula.BUDGET_ANCHORED.value,
+    )
+    deadline = models.DateField(null=True, blank=True)
+    parameters = models.JSONField(
+        default=dict, blank=True, help_text="Overrides of the engine's parameters: {name: number}."
+    )
+
+    class Meta:
+        ordering = ("key",)
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(price_weight__gte=0, quality_weight__gte=0, net_impact_weight__gte=0),
+                name="award_weights_not_negative",
+            ),
+            # Procurement Act 2023 s.23: the published weights are the whole of the award decision.
+            models.CheckConstraint(
+                condition=Q(
+                    GreaterThanOrEqual(
+                        F("price_weight") + F("quality_weight") + F("net_impact_weight"),
+                        1 - _WEIGHT_SUM_TOLERANCE,
+                    ),
+                    LessThanOrEqual(
+                        F("price_weight") + F("quality_weight") + F("net_impact_weight"),
+                        1 + _WEIGHT_SUM_TOLERANCE,
+                    ),
+                ),
+                name="award_weights_sum_to_one",
+            ),
+            models.CheckConstraint(condition=Q(budget_per_year__gte=0), name="budget_not_negative"),
+        )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QualityQuestion(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="quality_questions")
+    key = models.CharField("question id", max_length=100)
+    text = models.TextField()
+    weight = models.FloatField(help_text="Share of the quality criterion; an exercise's weights sum to 1.")
+    max_score = models.PositiveSmallIntegerField(default=4, help_text="Scores run 0..max_score.")
+
+    class Meta:
+        ordering = ("exercise", "id")
+        constraints = (
+            models.UniqueConstraint(fields=["exercise", "key"], name="question_id_unique_in_exercise"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=1), name="question_weight_within_0_1"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text[:60]}"
+
+
+class Bid(models.Model):
+    key = models.CharField("bid id", max_length=100, unique=True)
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="bids")
+    bidder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids")
+    title = models.CharField(max_length=300)
+    price_per_year = models.FloatField(help_text="£ a year.")
+    # The service the bid would run if it won (domain BidService), kept on the bid: one per bid.
+    service_name = models.CharField(max_length=300)
+    service_needs = models.ManyToManyField(Need, related_name="bids")
+    service_capacity_per_year = models.FloatField(help_text="People a year.")
+    service_eligible_cohorts = models.ManyToManyField(Cohort, blank=True, related_name="bids_serving")
+    service_wards = models.ManyToManyField(Ward, blank=True, related_name="bids")
+    service_entry_points = models.ManyToManyField(EntryPoint, blank=True, related_name="bids")
+    # Local spend (R2 of NEF's LM3): both empty means the bid stated none and the engine uses NEF's shares.
+    local_staff_wages = models.FloatField(null=True, blank=True, help_text="£ a year paid to local staff.")
+    local_suppliers = models.FloatField(
+        null=True, blank=True, help_text="£ a year spent with local suppliers."
+    )
+    quality_score = models.FloatField(
+        null=True, blank=True, help_text="Moderated quality score, 0..1 of the maximum."
+    )
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("exercise", "key")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(local_staff_wages__isnull=True, local_suppliers__isnull=True)
+                | Q(local_staff_wages__isnull=False, local_suppliers__isnull=False),
+                name="local_spend_stated_whole_or_not_at_all",
+            ),
+            models.CheckConstraint(
+                condition=Q(quality_score__isnull=True) | Q(quality_score__gte=0, quality_score__lte=1),
+                name="quality_score_within_0_1",
+            ),
+            models.CheckConstraint(condition=Q(price_per_year__gte=0), name="bid_price_not_negative"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.key})"
+
+
+class Subcontract(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="subcontracts")
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="subcontracts_offered")
+    amount_per_year = models.FloatField(help_text="£ a year.")
+    state = _claim_state_field(vocabulary.ClaimState.UNANSWERED)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("bid", "id")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(amount_per_year__gte=0), name="subcontract_amount_not_negative"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"£{self.amount_per_year:,.0f} a year to {self.partner.name}"
+
+
+class Partnership(models.Model):
+    """A join-up claim: the bid's service will work with the partner's service for a cohort."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="partnerships")
+    partner_service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="partnerships_claimed"
+    )
+    mechanism = models.CharField(max_length=32, choices=vocabulary.JoinUpMechanism.choices())
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="partnerships",
+        help_text="None: all the exercise's cohorts.",
+    )
+    state = _claim_state_field(vocabulary.ClaimState.UNANSWERED)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("bid", "id")
+
+    def __str__(self) -> str:
+        return f"{vocabulary.JoinUpMechanism(self.mechanism).label} with {self.partner_service.name}"
+
+
+class Commitment(models.Model):
+    """An ecosystem commitment, counted per year over the term."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField(max_length=32, choices=vocabulary.CommitmentKind.choices(), db_index=True)
+    quantity_per_year = models.FloatField(help_text="In the unit the kind names, a year.")
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments_benefiting"
+    )
+    state = _claim_state_field(vocabulary.ClaimState.CONFIRMED)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("bid", "id")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(quantity_per_year__gte=0), name="commitment_quantity_not_negative"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{vocabulary.CommitmentKind(self.kind).label}: {self.quantity_per_year:g} a year"

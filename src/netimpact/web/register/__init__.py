@@ -1,0 +1,1 @@
+"""The ecosystem register in the database: organisations, services, ties, wards and cohorts."""
