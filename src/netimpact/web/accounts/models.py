@@ -22,6 +22,15 @@ class User(AbstractUser):
         help_text="What this person may see and do; see docs/roles.md.",
     )
 
+    organisation = models.ForeignKey(
+        "register.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        help_text="For bidders and partners: the organisation this person speaks for.",
+    )
+
     # createsuperuser asks for the role, so the first officer is not left as a bidder by accident.
     REQUIRED_FIELDS = ["email", "role"]  # noqa: RUF012
 
