@@ -35,7 +35,9 @@ class Exercise(models.Model):
     budget_per_year = models.FloatField(help_text="£ a year.")
     term_years = models.PositiveSmallIntegerField()
     replaced_streams = models.ManyToManyField(
-        FundingTie, blank=True, related_name="replaced_by_exercises",
+        FundingTie,
+        blank=True,
+        related_name="replaced_by_exercises",
         help_text="The incumbents' funding ties the new contract replaces.",
     )
     price_ceiling_per_year = models.FloatField(
@@ -46,7 +48,8 @@ class Exercise(models.Model):
     quality_weight = models.FloatField(default=0.5)
     net_impact_weight = models.FloatField(default=0.2)
     price_formula = models.CharField(
-        max_length=32, choices=vocabulary.PriceFormula.choices(),
+        max_length=32,
+        choices=vocabulary.PriceFormula.choices(),
         default=vocabulary.PriceFormula.BUDGET_ANCHORED.value,
     )
     deadline = models.DateField(null=True, blank=True)
@@ -172,7 +175,11 @@ class Partnership(models.Model):
     )
     mechanism = models.CharField(max_length=32, choices=vocabulary.JoinUpMechanism.choices())
     cohort = models.ForeignKey(
-        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="partnerships",
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
         help_text="None: all the exercise's cohorts.",
     )
     state = _claim_state_field(vocabulary.ClaimState.UNANSWERED)

@@ -99,7 +99,10 @@ class EntryPoint(models.Model):
 
 class Organisation(models.Model):
     org_id = models.CharField(
-        "primary Org-ID", max_length=100, unique=True, validators=[validate_org_id],
+        "primary Org-ID",
+        max_length=100,
+        unique=True,
+        validators=[validate_org_id],
         help_text="e.g. GB-CHC-1234567, GB-LAE-BST, 360G-netimpact-demo-0042",
     )
     name = models.CharField(max_length=300, db_index=True)
