@@ -26,7 +26,9 @@ def test_small_city_loads_back_equal_field_for_field(city):
     assert type(loaded.organisations[1].kind).__name__ == "OrgKind"
     assert all(type(n) is Need for s in loaded.services for n in s.needs)
     assert loaded.organisation("360G-netimpactdemo-0001").org_ids == [
-        "GB-CHC-1000001", "360G-netimpactdemo-0001", "GB-COH-01000001"
+        "GB-CHC-1000001",
+        "360G-netimpactdemo-0001",
+        "GB-COH-01000001",
     ]
     latest = loaded.organisations[1].finances[1]
     assert latest.income_by_source[IncomeSource.GOVERNMENT_CONTRACTS] == 0.1 + 0.2  # exact, not pennies
@@ -34,7 +36,9 @@ def test_small_city_loads_back_equal_field_for_field(city):
 
 def test_saving_again_replaces_rather_than_adds(city):
     save_ecosystem(city.ecosystem)
-    counts = {model: model.objects.count() for model in (m.Organisation, m.OrgIdentifier, m.IncomeLine, m.Service)}
+    counts = {
+        model: model.objects.count() for model in (m.Organisation, m.OrgIdentifier, m.IncomeLine, m.Service)
+    }
 
     save_ecosystem(city.ecosystem)
 
