@@ -1,0 +1,106 @@
+"""Exercises and bids in the admin: an exercise's page carries its quality questions and its bids; a bid's
+page carries its subcontracts, partnerships and commitments with the state of each claim."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from . import models as m
+
+
+class QualityQuestionInline(admin.TabularInline):
+    model = m.QualityQuestion
+    fields = ("key", "text", "weight", "max_score")
+    extra = 0
+
+
+class BidInline(admin.TabularInline):
+    model = m.Bid
+    fields = ("key", "bidder", "title", "price_per_year", "quality_score")
+    autocomplete_fields = ("bidder",)
+    extra = 0
+    show_change_link = True  # the bid's claims are edited on its own page
+
+
+@admin.register(m.Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    list_display = ("title", "key", "commissioner", "budget_per_year", "term_years", "deadline", "bid_count")
+    list_filter = ("price_formula", "deadline")
+    search_fields = ("title", "key", "commissioner__name")
+    autocomplete_fields = ("commissioner",)
+    filter_horizontal = ("cohorts", "replaced_streams", "wards")
+    list_select_related = ("commissioner",)
+    inlines = (QualityQuestionInline, BidInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[m.Exercise]:
+        return super().get_queryset(request).annotate(bid_total=Count("bids", distinct=True))
+
+    @admin.display(description="bids", ordering="bid_total")
+    def bid_count(self, exercise: m.Exercise) -> int:
+        return int(exercise.bid_total)  # type: ignore[attr-defined]
+
+
+@admin.register(m.QualityQuestion)
+class QualityQuestionAdmin(admin.ModelAdmin):
+    list_display = ("key", "exercise", "weight", "max_score")
+    list_filter = ("exercise",)
+    search_fields = ("key", "text")
+    list_select_related = ("exercise",)
+
+
+class SubcontractInline(admin.TabularInline):
+    model = m.Subcontract
+    autocomplete_fields = ("partner",)
+    extra = 0
+
+
+class PartnershipInline(admin.TabularInline):
+    model = m.Partnership
+    autocomplete_fields = ("partner_service", "cohort")
+    extra = 0
+
+
+class CommitmentInline(admin.TabularInline):
+    model = m.Commitment
+    autocomplete_fields = ("partner",)
+    extra = 0
+
+
+@admin.register(m.Bid)
+class BidAdmin(admin.ModelAdmin):
+    list_display = ("title", "key", "exercise", "bidder", "price_per_year", "quality_score")
+    list_filter = ("exercise", "bidder__kind")
+    search_fields = ("title", "key", "bidder__name", "bidder__org_id")
+    autocomplete_fields = ("bidder",)
+    filter_horizontal = ("service_needs", "service_eligible_cohorts", "service_wards", "service_entry_points")
+    list_select_related = ("exercise", "bidder")
+    inlines = (SubcontractInline, PartnershipInline, CommitmentInline)
+
+
+@admin.register(m.Subcontract)
+class SubcontractAdmin(admin.ModelAdmin):
+    list_display = ("bid", "partner", "amount_per_year", "state")
+    list_filter = ("state", "bid__exercise")
+    search_fields = ("partner__name", "partner__org_id", "bid__title")
+    autocomplete_fields = ("partner",)
+    list_select_related = ("bid", "partner")
+
+
+@admin.register(m.Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ("bid", "partner_service", "mechanism", "cohort", "state")
+    list_filter = ("state", "mechanism", "bid__exercise")
+    search_fields = ("partner_service__name", "bid__title")
+    autocomplete_fields = ("partner_service", "cohort")
+    list_select_related = ("bid", "partner_service", "cohort")
+
+
+@admin.register(m.Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("bid", "kind", "quantity_per_year", "partner", "state")
+    list_filter = ("state", "kind", "bid__exercise")
+    search_fields = ("partner__name", "bid__title", "description")
+    autocomplete_fields = ("partner",)
+    list_select_related = ("bid", "partner")
