@@ -1,0 +1,174 @@
+"""The demo city: deterministic for a seed, fictional throughout, and telling the mission's story."""
+
+import time
+from collections import Counter
+
+import pytest
+
+from netimpact.domain.demo_city import DemoCity, build_demo_city
+from netimpact.domain.vocabulary import ClaimState, FundingKind, OrgKind
+
+
+@pytest.fixture(scope="module")
+def city() -> DemoCity:
+    return build_demo_city()
+
+
+def test_same_seed_gives_an_equal_city() -> None:
+    assert build_demo_city(7) == build_demo_city(7)
+
+
+def test_different_seeds_give_different_cities() -> None:
+    first, second = build_demo_city(7), build_demo_city(8)
+    assert first.ecosystem.organisations != second.ecosystem.organisations
+    # The story stays fixed whatever the seed, so engine results on it are stable.
+    assert first.exercise == second.exercise
+    assert first.bids == second.bids
+
+
+def test_builds_in_under_a_second() -> None:
+    started = time.perf_counter()
+    build_demo_city(11)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_about_300_fictional_organisations_with_unique_ids(city: DemoCity) -> None:
+    organisations = city.ecosystem.organisations
+    assert 280 <= len(organisations) <= 320
+    assert all(o.fictional for o in organisations)
+    ids = [o.id for o in organisations]
+    assert len(ids) == len(set(ids))
+    assert {o.kind for o in organisations} == set(OrgKind)
+
+
+def test_no_demo_organisation_carries_a_registered_number(city: DemoCity) -> None:
+    for organisation in city.ecosystem.organisations:
+        if organisation.id == "GB-LAE-BST":
+            assert organisation.name == "Bristol City Council (demo record)"
+            continue
+        assert organisation.id.startswith("360G-netimpactdemo-"), organisation.id
+        assert all(not i.startswith(("GB-CHC", "GB-COH", "GB-SC", "GB-NIC")) for i in organisation.org_ids)
+
+
+def test_names_are_unique_and_avoid_real_ward_names(city: DemoCity) -> None:
+    names = [o.name for o in city.ecosystem.organisations]
+    assert len(names) == len(set(names))
+    ward_names = {w.name for w in city.ecosystem.wards}
+    for name in names:
+        assert not any(ward in name for ward in ward_names), name
+
+
+def test_every_other_id_is_unique(city: DemoCity) -> None:
+    eco = city.ecosystem
+    for items in (
+        eco.services,
+        eco.funding,
+        eco.referrals,
+        eco.shared_premises,
+        eco.joint_delivery,
+        eco.cohorts,
+    ):
+        ids = [item.id for item in items]
+        duplicates = [i for i, n in Counter(ids).items() if n > 1]
+        assert not duplicates
+    assert len({b.id for b in city.bids}) == 3
+
+
+def test_three_local_incumbents_hold_the_replaced_contracts(city: DemoCity) -> None:
+    eco, cast = city.ecosystem, city.cast
+    assert cast is not None
+    replaced = [t for t in eco.funding if t.id in city.exercise.replaced_streams]
+    assert len(replaced) == 3 == len(city.exercise.replaced_streams)
+    assert {t.recipient for t in replaced} == set(cast.incumbents)
+    for tie in replaced:
+        assert tie.funder == "GB-LAE-BST"
+        assert tie.kind is FundingKind.CONTRACT
+        assert eco.organisation(tie.recipient).kind is OrgKind.LOCAL_VCSE
+    total = sum(t.amount_per_year for t in replaced)
+    assert 0.85 * total <= city.exercise.budget_per_year <= total
+
+
+def test_peer_group_lives_on_a_subcontract_from_an_incumbent(city: DemoCity) -> None:
+    eco, cast = city.ecosystem, city.cast
+    assert cast is not None
+    tie = next(t for t in eco.funding if t.id == cast.peer_subcontract)
+    assert tie.kind is FundingKind.SUBCONTRACT
+    assert tie.funder in cast.incumbents and tie.recipient == cast.peer_group
+    peer = eco.organisation(cast.peer_group).latest_finances
+    assert peer is not None and tie.amount_per_year / peer.income > 0.5
+    assert any(p.host == cast.hub and p.tenant == cast.peer_group for p in eco.shared_premises)
+
+
+def test_the_national_provider_is_cheapest_and_has_no_local_ties(city: DemoCity) -> None:
+    cast = city.cast
+    assert cast is not None
+    by_id = {b.id: b for b in city.bids}
+    national = by_id[cast.national_bid]
+    assert national.price_per_year == min(b.price_per_year for b in city.bids)
+    assert city.ecosystem.organisation(national.bidder).kind is OrgKind.OUTSIDE_PROVIDER
+    eco = city.ecosystem
+    assert not [t for t in eco.funding if cast.national_provider in (t.funder, t.recipient)]
+    consortium = by_id[cast.consortium_bid]
+    assert len(national.subcontracts) < len(consortium.subcontracts)
+    assert len(national.partnerships) < len(consortium.partnerships)
+
+
+def test_the_consortium_keeps_the_incumbents_and_peer_group_in_the_work(city: DemoCity) -> None:
+    cast = city.cast
+    assert cast is not None
+    consortium = next(b for b in city.bids if b.id == cast.consortium_bid)
+    assert consortium.bidder in cast.incumbents
+    partners = {s.partner for s in consortium.subcontracts if s.state is ClaimState.CONFIRMED}
+    assert set(cast.incumbents) - {consortium.bidder} <= partners
+    assert cast.peer_group in partners
+    assert all(p.state is ClaimState.CONFIRMED for p in consortium.partnerships)
+    assert consortium.local_spend is not None and consortium.local_spend.local_staff_wages > 0
+
+
+def test_the_regional_bid_has_unanswered_claims_and_exactly_one_disputed(city: DemoCity) -> None:
+    cast = city.cast
+    assert cast is not None
+    regional = next(b for b in city.bids if b.id == cast.regional_bid)
+    states = [s.state for s in regional.subcontracts] + [p.state for p in regional.partnerships]
+    assert states.count(ClaimState.DISPUTED) == 1
+    assert states.count(ClaimState.UNANSWERED) >= 2
+    others = [b for b in city.bids if b.id != cast.regional_bid]
+    for bid in others:
+        claims = [s.state for s in bid.subcontracts] + [p.state for p in bid.partnerships]
+        assert ClaimState.DISPUTED not in claims
+
+
+def test_every_claim_names_something_in_the_register(city: DemoCity) -> None:
+    eco = city.ecosystem
+    service_ids = {s.id for s in eco.services}
+    org_ids = {o.id for o in eco.organisations}
+    for bid in city.bids:
+        assert bid.exercise == city.exercise.id
+        assert bid.bidder in org_ids
+        assert 0 <= (bid.quality_score or -1) <= 1
+        assert all(s.partner in org_ids for s in bid.subcontracts)
+        assert all(p.partner_service in service_ids for p in bid.partnerships)
+        assert bid.service.capacity_per_year > 0 and bid.service.needs and bid.service.entry_points
+
+
+def test_incumbents_reserves_are_realistic_some_thin(city: DemoCity) -> None:
+    from netimpact.domain.indicators import months_of_reserves
+
+    cast = city.cast
+    assert cast is not None
+    months = [months_of_reserves(city.ecosystem.organisation(i).latest_finances) for i in cast.incumbents]
+    assert all(m is not None and 0 < m < 6 for m in months)
+    assert min(m for m in months if m is not None) < 1
+
+
+def test_exercise_is_as_published(city: DemoCity) -> None:
+    exercise = city.exercise
+    assert exercise.commissioner == "GB-LAE-BST"
+    assert exercise.term_years == 5
+    criteria = exercise.criteria
+    assert criteria.price + criteria.quality + criteria.net_impact == pytest.approx(1)
+    assert criteria.net_impact >= 0.1
+    assert sum(q.weight for q in exercise.quality_questions) == pytest.approx(1)
+    assert exercise.price_ceiling_per_year is not None
+    assert all(b.price_per_year <= exercise.price_ceiling_per_year for b in city.bids)
+    assert set(exercise.cohorts) == {c.id for c in city.ecosystem.cohorts}
