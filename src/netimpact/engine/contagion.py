@@ -1,0 +1,219 @@
+"""DebtRank (Battiston et al. 2012) over organisations, vectorised over Monte Carlo draws.
+
+Orientation used throughout: row i is the organisation that is exposed, column j the one it depends on
+(as in NetworkRiskMeasures' exposure matrix). The impact of j on i is
+
+    W_ji = min(1, A_ij / max(R_i, epsilon)),   A_ij = flow_ij * T_adj + premises_ij
+
+and one round of DebtRank adds sum over distressed j of W_ji * h_j to h_i (synchronous rounds; a node
+passes its distress on once, in the round after it first becomes distressed; inactive nodes keep
+receiving). See impact-model.md section 3 and its Conventions.
+
+The kernel takes the exposures as one CSR pattern with two data arrays (annual flows and one-off
+premises costs) and a per-(organisation, draw) scale = exposure noise / max(reserves, epsilon), so the
+Monte Carlo varies reserves, exposures and T_adj per draw without building a matrix per draw. Each draw
+is exact: the min(1, .) cap is applied per tie and per draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numba import njit, prange
+
+UNDISTRESSED, DISTRESSED, INACTIVE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class ExposureMatrix:
+    """Exposures in CSR form: row = exposed organisation, column = organisation it depends on.
+
+    `flow` is £/year that stops if the column organisation fails (funding from it, referral-linked income
+    from its services); it is multiplied by T_adj. `premises` is a one-off £ cost (shared premises).
+    """
+
+    n: int
+    indptr: np.ndarray  # int64, n + 1
+    indices: np.ndarray  # int64, nnz
+    flow: np.ndarray  # float64, nnz
+    premises: np.ndarray  # float64, nnz
+
+    @classmethod
+    def from_ties(
+        cls, n: int, exposed: np.ndarray, depends_on: np.ndarray, flow: np.ndarray, premises: np.ndarray
+    ) -> ExposureMatrix:
+        """Sum the ties into one entry per (exposed, depends_on) pair; self-ties are dropped."""
+        exposed = np.asarray(exposed, dtype=np.int64)
+        depends_on = np.asarray(depends_on, dtype=np.int64)
+        keep = exposed != depends_on
+        exposed, depends_on = exposed[keep], depends_on[keep]
+        keys = exposed * n + depends_on  # row-major order, so sorted keys are CSR order
+        unique, where = np.unique(keys, return_inverse=True)
+        flow_sum = np.bincount(where, weights=np.asarray(flow, float)[keep], minlength=unique.size)
+        prem_sum = np.bincount(where, weights=np.asarray(premises, float)[keep], minlength=unique.size)
+        rows = unique // n
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return cls(n, indptr, (unique % n).astype(np.int64), flow_sum, prem_sum)
+
+    @classmethod
+    def from_vulnerability(cls, vulnerability: sp.spmatrix | np.ndarray) -> ExposureMatrix:
+        """A fixed impact matrix V (V[i, j] = W_ji) as exposures with T_adj = 1 and scale = 1."""
+        matrix = sp.csr_matrix(vulnerability, dtype=float)
+        matrix.setdiag(0)
+        matrix.eliminate_zeros()
+        matrix.sort_indices()
+        return cls(
+            matrix.shape[0],
+            matrix.indptr.astype(np.int64),
+            matrix.indices.astype(np.int64),
+            matrix.data.astype(float),
+            np.zeros(matrix.nnz),
+        )
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indices.shape[0])
+
+    def exposed_rows(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n), np.diff(self.indptr))
+
+
+@dataclass(frozen=True, slots=True)
+class DebtRankResult:
+    """Final distress and what each organisation passed on, for every draw (arrays n x draws)."""
+
+    h0: np.ndarray
+    h: np.ndarray
+    passed: np.ndarray  # h_j at the round j passed its distress on (0 if it never did)
+    rounds: int
+    weights: np.ndarray  # normalised impact weights v (n)
+
+    @property
+    def additional_stress(self) -> np.ndarray:
+        """R = sum_i v_i (h_i - h0_i), per draw."""
+        return self.weights @ (self.h - self.h0)
+
+    @property
+    def total_stress(self) -> np.ndarray:
+        return self.weights @ self.h
+
+    @property
+    def failed(self) -> np.ndarray:
+        """Organisations at h = 1, per draw."""
+        return (self.h >= 1.0).sum(axis=0)
+
+    @property
+    def additional_failed(self) -> np.ndarray:
+        """Organisations at h = 1 beyond those at h = 1 from the first-round loss alone, per draw."""
+        return self.failed - (self.h0 >= 1.0).sum(axis=0)
+
+
+def debtrank(
+    vulnerability: sp.spmatrix | np.ndarray | ExposureMatrix,
+    h0: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    scale: np.ndarray | None = None,
+    t_adj: np.ndarray | float = 1.0,
+) -> DebtRankResult:
+    """DebtRank on a network, for one or many draws at once.
+
+    `vulnerability`: V with V[i, j] = W_ji (impact of j on i, capped at 1), as a sparse or dense matrix;
+    or an ExposureMatrix of £, in which case W_ji = min(1, (flow_ij * t_adj + premises_ij) * scale_i)
+    per draw (scale = exposure noise / max(reserves, epsilon), n x draws). `h0`: first-round distress,
+    n or n x draws. `weights`: impact weights (normalised here; equal if None).
+    """
+    exposures = (
+        vulnerability
+        if isinstance(vulnerability, ExposureMatrix)
+        else ExposureMatrix.from_vulnerability(vulnerability)
+    )
+    one_draw = np.ndim(h0) == 1
+    start = np.clip(np.atleast_2d(np.asarray(h0, dtype=float).T).T, 0.0, 1.0)
+    if start.shape[0] != exposures.n:
+        raise ValueError(f"h0 has {start.shape[0]} organisations, the network {exposures.n}")
+    draws = start.shape[1]
+    t = np.broadcast_to(np.asarray(t_adj, dtype=float), (draws,)).copy()
+    row_scale = np.ones((exposures.n, draws)) if scale is None else np.ascontiguousarray(scale, dtype=float)
+    if row_scale.shape != start.shape:
+        raise ValueError(f"scale has shape {row_scale.shape}, expected {start.shape}")
+    h, passed, rounds = _debtrank_rounds(
+        exposures.indptr,
+        exposures.indices,
+        exposures.flow,
+        exposures.premises,
+        t,
+        row_scale,
+        np.ascontiguousarray(start),
+    )
+    v = normalised_weights(weights, exposures.n)
+    if one_draw:
+        return DebtRankResult(start[:, 0], h[:, 0], passed[:, 0], rounds, v)
+    return DebtRankResult(start, h, passed, rounds, v)
+
+
+def normalised_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
+    if weights is None:
+        return np.full(n, 1.0 / n) if n else np.zeros(0)
+    v = np.asarray(weights, dtype=float)
+    if v.shape != (n,) or (v < 0).any():
+        raise ValueError(f"weights must be {n} non-negative numbers")
+    total = v.sum()
+    return v / total if total > 0 else np.full(n, 1.0 / n)
+
+
+@njit(parallel=True, cache=True)
+def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # pragma: no cover - compiled
+    n, draws = h0.shape
+    h = h0.copy()
+    state = np.zeros((n, draws), dtype=np.int8)
+    passing = np.zeros((n, draws))  # h_j of the nodes distressed this round, 0 elsewhere
+    passed = np.zeros((n, draws))
+    for i in prange(n):
+        for k in range(draws):
+            if h[i, k] > 0.0:
+                state[i, k] = DISTRESSED
+    rounds = 0
+    while True:
+        active = np.zeros(n, dtype=np.bool_)
+        for j in prange(n):
+            for k in range(draws):
+                if state[j, k] == DISTRESSED:
+                    passing[j, k] = h[j, k]
+                    passed[j, k] = h[j, k]
+                    active[j] = True
+                else:
+                    passing[j, k] = 0.0
+        if not active.any():
+            break
+        rounds += 1
+        # Rows are independent: each reads only `passing` (fixed in this round) and writes its own row.
+        for i in prange(n):
+            touched = False
+            for p in range(indptr[i], indptr[i + 1]):
+                j = indices[p]
+                if not active[j]:
+                    continue
+                touched = True
+                f = flow[p]
+                q = premises[p]
+                for k in range(draws):
+                    w = (f * t_adj[k] + q) * scale[i, k]
+                    if w > 1.0:
+                        w = 1.0
+                    h[i, k] += w * passing[j, k]
+            if touched:
+                for k in range(draws):
+                    if h[i, k] > 1.0:
+                        h[i, k] = 1.0
+        for i in prange(n):
+            for k in range(draws):
+                s = state[i, k]
+                if s == DISTRESSED:
+                    state[i, k] = INACTIVE
+                elif s == UNDISTRESSED and h[i, k] > 0.0:
+                    state[i, k] = DISTRESSED
+    return h, passed, rounds
