@@ -15,10 +15,10 @@ def _django(settings: str = "netimpact.web.settings.local") -> None:
     django.setup()
 
 
-def _manage(*arguments: str) -> None:
+def _manage(*arguments: str, **options: object) -> None:
     from django.core.management import call_command
 
-    call_command(*arguments)
+    call_command(*arguments, **options)
 
 
 def run_manage(args: argparse.Namespace) -> int:
