@@ -15,7 +15,8 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, open only to commissioning officers with staff access (accounts/admin_site.py).
+    "netimpact.web.accounts.admin_apps.OfficersAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "netimpact.web.accounts.context_processors.roles",
+                "netimpact.web.register.context_processors.register_notice",
             ],
         },
     },

@@ -1,0 +1,48 @@
+"""What every page shows about the register: the fictional-data notice and the service navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .queries import register_is_fictional
+
+# (section, label, URL name); a page belongs to the section its URL name starts with.
+SECTIONS = (
+    ("organisation", "Organisations", "register:organisations"),
+    ("service", "Services", "register:services"),
+    ("ward", "Wards", "register:wards"),
+    ("cohort", "Cohorts", "register:cohorts"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NavigationItem:
+    label: str
+    url: str
+    current: bool
+
+
+def register_notice(request: HttpRequest) -> dict[str, Any]:
+    match = getattr(request, "resolver_match", None)
+    url_name = match.url_name if match and match.namespace == "register" else ""
+    navigation = [
+        NavigationItem(label, reverse(name), bool(url_name) and url_name.startswith(section))
+        for section, label, name in SECTIONS
+    ]
+    # Lazy, so a page that never renders a template does not pay for the query.
+    return {"register_is_fictional": _Lazy(register_is_fictional), "service_navigation": navigation}
+
+
+class _Lazy:
+    def __init__(self, compute: Any) -> None:
+        self._compute = compute
+        self._value: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._value is None:
+            self._value = bool(self._compute())
+        return self._value

@@ -1,0 +1,16 @@
+"""The site's URLs. Every view declares an access rule (netimpact.web.accounts.access); the middleware
+refuses any that does not, and tests/web_pages/test_access_rules.py checks them all."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("netimpact.web.register.urls")),
+    path("accounts/", include("netimpact.web.accounts.urls")),
+    # admin.site is accounts.admin_site.OfficersAdminSite: every admin view is for staff officers only.
+    path("admin/", admin.site.urls),
+    # --- Commissioning (exercises, bids, partner confirmation, panel scoring): a later issue adds
+    # --- path("exercises/", include("netimpact.web.commissioning.urls")) here.
+]
+
+# Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html.
