@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from ..vocabulary import IncomeSource
 
@@ -120,3 +121,14 @@ def reserves_months(uniforms: np.ndarray) -> np.ndarray:
     probabilities = np.array([p for p, _ in RESERVES_QUANTILES])
     months = np.array([m for _, m in RESERVES_QUANTILES])
     return np.interp(uniforms, probabilities, months)
+
+
+def government_shares(band: SizeBand, uniforms: np.ndarray) -> np.ndarray:
+    """Government shares of income at the given cumulative probabilities: Beta around the band's mean.
+
+    Shares under 3% are set to none and over 97% to all (a group either has a council grant or not).
+    """
+    concentration = GOVERNMENT_SHARE_CONCENTRATION[band.name]
+    mean = band.government_share
+    shares = stats.beta.ppf(uniforms, mean * concentration, (1 - mean) * concentration)
+    return np.where(shares < 0.03, 0.0, np.where(shares > 0.97, 1.0, shares))

@@ -103,17 +103,14 @@ def build_background(
     number = first_number
     kinds = [kind for kind, count in BACKGROUND_KIND_COUNTS.items() for _ in range(count)]
     local_kinds = [k for k in kinds if k.is_local_ecosystem]
-    bands = _shuffled_bands(rng, len(local_kinds))
-    reserves = dist.reserves_months(dist.stratified_uniforms(rng, len(local_kinds)))
+    draws = _local_draws(rng, len(local_kinds))
     local_index = 0
     for kind in kinds:
         org_id = names.demo_org_id(number)
         number += 1
         if kind.is_local_ecosystem:
             theme = world.theme(kind)
-            organisation = world.local_organisation(
-                org_id, kind, theme, pool, bands[local_index], float(reserves[local_index])
-            )
+            organisation = world.local_organisation(org_id, kind, theme, pool, draws[local_index])
             local_index += 1
         else:
             theme = "public"
@@ -127,10 +124,32 @@ def build_background(
     return background
 
 
-def _shuffled_bands(rng: np.random.Generator, total: int) -> list[dist.SizeBand]:
+@dataclass(frozen=True, slots=True)
+class _LocalDraw:
+    band: dist.SizeBand
+    reserves_months: float
+    government_share: float
+
+
+def _local_draws(rng: np.random.Generator, total: int) -> list[_LocalDraw]:
+    """Size band, months of reserves and government share for each local organisation.
+
+    Stratified draws (one per equal slice of probability) keep a city of a few hundred organisations close
+    to the published shares and quantiles, where independent draws would wander by several points.
+    """
     by_name = {band.name: band for band in dist.SIZE_BANDS}
     bands = [by_name[name] for name, count in dist.band_counts(total).items() for _ in range(count)]
-    return [bands[i] for i in rng.permutation(len(bands))]
+    bands = [bands[i] for i in rng.permutation(len(bands))]
+    reserves = dist.reserves_months(dist.stratified_uniforms(rng, total))
+    government = np.zeros(total)
+    for band in dist.SIZE_BANDS:
+        members = [i for i, b in enumerate(bands) if b is band]
+        if members:
+            government[members] = dist.government_shares(band, dist.stratified_uniforms(rng, len(members)))
+    return [
+        _LocalDraw(band, float(months), float(share))
+        for band, months, share in zip(bands, reserves, government, strict=True)
+    ]
 
 
 class _World:
@@ -161,9 +180,10 @@ class _World:
         return options[int(self.rng.integers(len(options)))]
 
     def local_organisation(
-        self, org_id: str, kind: OrgKind, theme: str, pool: names.NamePool, band: dist.SizeBand, months: float
+        self, org_id: str, kind: OrgKind, theme: str, pool: names.NamePool, draw: _LocalDraw
     ) -> Organisation:
         rng = self.rng
+        band = draw.band
         if kind is OrgKind.FAITH_GROUP:
             name = pool.draw(names.FAITH_NAME_PATTERNS)
         elif kind is OrgKind.SOCIAL_ENTERPRISE:
@@ -171,7 +191,7 @@ class _World:
         else:
             name = pool.draw(names.THEME_NAME_PATTERNS[theme])
         income = float(np.exp(rng.uniform(np.log(band.income_from), np.log(band.income_to))))
-        latest = self.latest_year_accounts(kind, band, income, months)
+        latest = self.latest_year_accounts(kind, draw, income)
         years = int(rng.integers(3, 6))
         finances = self.history(latest, years)
         staff = self.staff_for(latest.expenditure, band)
@@ -242,17 +262,15 @@ class _World:
             fictional=True,
         )
 
-    def latest_year_accounts(
-        self, kind: OrgKind, band: dist.SizeBand, income: float, months: float
-    ) -> FinancialYear:
+    def latest_year_accounts(self, kind: OrgKind, draw: _LocalDraw, income: float) -> FinancialYear:
         rng = self.rng
-        income_by_source = self.income_mix(kind, band, income)
+        income_by_source = self.income_mix(kind, draw.band, income, draw.government_share)
         total = sum(income_by_source.values())
         margin = float(
             np.clip(rng.normal(dist.MARGIN_MEAN, dist.MARGIN_SD), -dist.MARGIN_CLIP, dist.MARGIN_CLIP)
         )
         spent = round(total * (1 - margin), -1)
-        reserves = round(months * spent / 12, -1)
+        reserves = round(draw.reserves_months * spent / 12, -1)
         # Net assets: free reserves, plus restricted funds, plus premises for the groups that own a building.
         owns_building = rng.random() < (0.6 if kind is OrgKind.FAITH_GROUP else 0.12)
         fixed = total * rng.uniform(0.5, 3.0) if owns_building else 0.0
@@ -260,13 +278,11 @@ class _World:
         admin = round(spent * rng.uniform(*dist.ADMIN_SHARE_RANGE), -1)
         return FinancialYear(self.latest_year, income_by_source, spent, reserves, net_assets, admin)
 
-    def income_mix(self, kind: OrgKind, band: dist.SizeBand, income: float) -> dict[IncomeSource, float]:
-        """Income by source: a government share drawn around the band's mean, the rest over a few sources."""
+    def income_mix(
+        self, kind: OrgKind, band: dist.SizeBand, income: float, government: float
+    ) -> dict[IncomeSource, float]:
+        """Income by source: the drawn government share, the rest spread over a few other sources."""
         rng = self.rng
-        concentration = dist.GOVERNMENT_SHARE_CONCENTRATION[band.name]
-        mean = band.government_share
-        government = float(rng.beta(mean * concentration, (1 - mean) * concentration))
-        government = 0.0 if government < 0.03 else 1.0 if government > 0.97 else government
         low, high = dist.SOURCE_COUNT[band.name]
         source_count = int(rng.integers(low, high + 1))
         shares: dict[IncomeSource, float] = {}

@@ -1,0 +1,155 @@
+"""Months of reserves and the Tuckman & Chang indicators on hand-computed cases."""
+
+import pytest
+
+from netimpact.domain.ecosystem import FinancialYear, Organisation
+from netimpact.domain.indicators import (
+    ASSUMED_THRESHOLDS,
+    admin_cost_ratio,
+    equity_ratio,
+    financial_year_after,
+    indicators_after,
+    indicators_by_year,
+    latest_indicators,
+    months_of_reserves,
+    operating_margin,
+    peer_thresholds,
+    revenue_concentration,
+    vulnerability_indicators,
+)
+from netimpact.domain.vocabulary import IncomeSource, OrgKind
+
+S = IncomeSource
+
+
+def year(**overrides: object) -> FinancialYear:
+    values: dict[str, object] = {
+        "year": 2025,
+        # £100k income: 60k contracts, 30k trusts, 10k donations
+        "income_by_source": {
+            S.GOVERNMENT_CONTRACTS: 60_000,
+            S.TRUSTS_AND_FOUNDATIONS: 30_000,
+            S.DONATIONS: 10_000,
+        },
+        "expenditure": 96_000,
+        "free_reserves": 24_000,
+        "net_assets": 40_000,
+        "admin_costs": 8_000,
+    }
+    values.update(overrides)
+    return FinancialYear(**values)  # type: ignore[arg-type]
+
+
+def test_hand_computed_indicators() -> None:
+    fy = year()
+    assert months_of_reserves(fy) == pytest.approx(24_000 / (96_000 / 12))  # 3.0 months
+    assert equity_ratio(fy) == pytest.approx(0.4)
+    assert revenue_concentration(fy) == pytest.approx(0.6**2 + 0.3**2 + 0.1**2)  # 0.46
+    assert admin_cost_ratio(fy) == pytest.approx(0.08)
+    assert operating_margin(fy) == pytest.approx(0.04)
+    result = vulnerability_indicators(fy)
+    assert result.flags == frozenset()
+    assert not result.at_risk and not result.severely_at_risk
+
+
+def test_a_single_source_has_concentration_one() -> None:
+    assert revenue_concentration(year(income_by_source={S.DONATIONS: 5_000})) == 1.0
+
+
+def test_zero_income_and_expenditure_give_none_not_a_crash() -> None:
+    empty = year(income_by_source={}, expenditure=0, free_reserves=0, net_assets=0, admin_costs=0)
+    result = vulnerability_indicators(empty)
+    assert result.months_of_reserves is None
+    assert result.equity_ratio is None
+    assert result.revenue_concentration is None
+    assert result.admin_cost_ratio is None
+    assert result.operating_margin is None
+    assert result.flags == frozenset()
+
+
+def test_spending_with_no_income_is_flagged() -> None:
+    result = vulnerability_indicators(year(income_by_source={S.DONATIONS: 0.0}, expenditure=20_000))
+    assert result.operating_margin is None
+    assert "operating_margin" in result.flags
+    assert result.months_of_reserves == pytest.approx(14.4)
+
+
+def test_thin_and_concentrated_organisation_is_flagged_on_every_indicator() -> None:
+    fy = year(
+        income_by_source={S.GOVERNMENT_CONTRACTS: 95_000, S.DONATIONS: 5_000},  # HHI 0.905
+        expenditure=110_000,  # margin -10%
+        free_reserves=5_000,  # 0.55 months
+        net_assets=6_000,  # equity ratio 0.06
+        admin_costs=2_000,  # admin ratio 0.02
+    )
+    result = vulnerability_indicators(fy)
+    assert result.flags == {
+        "equity_ratio",
+        "revenue_concentration",
+        "admin_cost_ratio",
+        "operating_margin",
+        "months_of_reserves",
+    }
+    assert result.at_risk and result.severely_at_risk and result.reserves_flagged
+
+
+def test_indicators_after_losing_a_contract() -> None:
+    fy = year()
+    after = indicators_after(fy, -60_000, S.GOVERNMENT_CONTRACTS)
+    assert after.income == pytest.approx(40_000)
+    assert after.operating_margin == pytest.approx((40_000 - 96_000) / 40_000)  # -1.4
+    assert after.equity_ratio == pytest.approx(1.0)
+    assert after.revenue_concentration == pytest.approx(0.75**2 + 0.25**2)  # 0.625
+    assert after.months_of_reserves == pytest.approx(3.0)  # spending has not been cut yet
+    assert "operating_margin" in after.flags
+    assert fy.income_by_source[S.GOVERNMENT_CONTRACTS] == 60_000  # the original year is untouched
+
+
+def test_losing_all_income_gives_none_ratios() -> None:
+    fy = year(income_by_source={S.GOVERNMENT_CONTRACTS: 50_000})
+    after = indicators_after(fy, -50_000, S.GOVERNMENT_CONTRACTS)
+    assert after.income == 0
+    assert after.equity_ratio is None and after.operating_margin is None
+    assert "operating_margin" in after.flags
+
+
+def test_a_fall_larger_than_the_source_is_an_error_naming_it() -> None:
+    with pytest.raises(ValueError, match="government_contracts"):
+        financial_year_after(year(), -70_000, S.GOVERNMENT_CONTRACTS)
+    with pytest.raises(ValueError, match="finite"):
+        financial_year_after(year(), float("nan"), S.DONATIONS)
+
+
+def test_a_gain_from_a_new_source() -> None:
+    after = indicators_after(year(), 20_000, S.GOVERNMENT_GRANTS)
+    assert after.income == pytest.approx(120_000)
+
+
+def test_series_and_latest() -> None:
+    org = Organisation(
+        "360G-x-1", "Test", OrgKind.LOCAL_VCSE, finances=[year(year=2025), year(year=2023), year(year=2024)]
+    )
+    assert [i.year for i in indicators_by_year(org)] == [2023, 2024, 2025]
+    latest = latest_indicators(org)
+    assert latest is not None and latest.year == 2025
+    assert latest_indicators(Organisation("360G-x-2", "Empty", OrgKind.LOCAL_VCSE)) is None
+
+
+def test_peer_thresholds_follow_the_quintile_rule() -> None:
+    # Five peers with equity ratios 0.1..0.5 and margins -0.2..0.2.
+    peers = [
+        year(net_assets=10_000 * (i + 1), expenditure=100_000 * (1.2 - 0.1 * i), admin_costs=1_000 * (i + 1))
+        for i in range(5)
+    ]
+    thresholds = peer_thresholds(peers)
+    assert thresholds.equity_ratio_below == pytest.approx(0.18)  # 20th percentile of 0.1..0.5
+    assert thresholds.operating_margin_below == pytest.approx(-0.12)
+    assert thresholds.admin_cost_ratio_below == pytest.approx(0.018)
+    assert thresholds.concentration_above == pytest.approx(0.46)
+    assert thresholds.months_of_reserves_below == ASSUMED_THRESHOLDS.months_of_reserves_below
+    flagged = vulnerability_indicators(peers[0], thresholds)
+    assert {"equity_ratio", "operating_margin", "admin_cost_ratio"} <= flagged.flags
+    with pytest.raises(ValueError):
+        peer_thresholds([])
+    with pytest.raises(ValueError):
+        peer_thresholds(peers, quantile=1.5)
