@@ -68,8 +68,9 @@ def clear_register() -> None:
         m.Register,
     ]
     try:
-        for model in leaf_to_root:
-            model.objects.all().delete()
+        with transaction.atomic():
+            for model in leaf_to_root:
+                model.objects.all().delete()
     except ProtectedError as error:
         named = sorted({str(obj) for obj in error.protected_objects})[:5]
         raise RegisterError(
