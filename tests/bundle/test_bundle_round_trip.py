@@ -112,3 +112,29 @@ def test_synthetic_cities_of_any_seed_round_trip(seed):
     bundle = read_bundle(write_bundle(city.ecosystem, city.exercise, city.bids))
     assert normalised(bundle.ecosystem) == normalised(city.ecosystem)
     assert normalised(bundle.bids) == normalised(city.bids)
+
+
+@pytest.fixture(scope="module")
+def demo_city():
+    from netimpact.domain.demo_city import build_demo_city
+
+    return build_demo_city()
+
+
+def test_the_demo_city_survives_write_then_read(demo_city):
+    document = write_bundle(demo_city.ecosystem, demo_city.exercise, demo_city.bids)
+    bundle = read_bundle(document)
+    assert normalised(bundle.ecosystem) == normalised(demo_city.ecosystem)
+    assert normalised(bundle.exercise) == normalised(demo_city.exercise)
+    assert normalised(bundle.bids) == normalised(demo_city.bids)
+    assert len(bundle.bids) == 3
+
+
+def test_the_demo_city_survives_json_text(demo_city, tmp_path):
+    document = write_bundle(demo_city.ecosystem, demo_city.exercise, demo_city.bids)
+    path = tmp_path / "demo.json"
+    path.write_text(bundle_text(document), encoding="utf-8")
+    bundle = read_bundle(path)
+    assert normalised(bundle.ecosystem) == normalised(demo_city.ecosystem)
+    again = write_bundle(bundle.ecosystem, bundle.exercise, bundle.bids)
+    assert bundle_text(again) == path.read_text(encoding="utf-8")
