@@ -172,3 +172,67 @@ def test_exercise_is_as_published(city: DemoCity) -> None:
     assert exercise.price_ceiling_per_year is not None
     assert all(b.price_per_year <= exercise.price_ceiling_per_year for b in city.bids)
     assert set(exercise.cohorts) == {c.id for c in city.ecosystem.cohorts}
+
+
+# The impact model's first-round distress (shared/docs/impact-model.md section 2), written out here so the
+# story can be checked without the engine: h0 = min(1, loss * T_adj / reserves), T_adj = 0.5 years.
+T_ADJ_YEARS = 0.5
+EVIDENCE_WEIGHT = {ClaimState.CONFIRMED: 1.0, ClaimState.UNANSWERED: 0.5, ClaimState.DISPUTED: 0.0}
+
+
+def first_round_distress(city: DemoCity, bid_id: str) -> dict[str, float]:
+    eco = city.ecosystem
+    bid = next(b for b in city.bids if b.id == bid_id)
+    change: dict[str, float] = {}
+    for tie in eco.funding:
+        if tie.id in city.exercise.replaced_streams:
+            change[tie.recipient] = change.get(tie.recipient, 0.0) - tie.amount_per_year
+    passed_on = 0.0
+    for sub in bid.subcontracts:
+        amount = sub.amount_per_year * EVIDENCE_WEIGHT[sub.state]
+        change[sub.partner] = change.get(sub.partner, 0.0) + amount
+        passed_on += amount
+    change[bid.bidder] = change.get(bid.bidder, 0.0) + bid.price_per_year - passed_on
+    distress = {}
+    for org_id, delta in change.items():
+        latest = eco.organisation(org_id).latest_finances
+        assert latest is not None
+        distress[org_id] = min(1.0, max(0.0, -delta) * T_ADJ_YEARS / max(latest.free_reserves, 1.0))
+    return distress
+
+
+def test_the_cheapest_bid_breaks_the_incumbents_and_the_peer_group_is_exposed(city: DemoCity) -> None:
+    from netimpact.domain.indicators import indicators_after
+    from netimpact.domain.vocabulary import IncomeSource
+
+    cast = city.cast
+    assert cast is not None
+    distress = first_round_distress(city, cast.national_bid)
+    for incumbent in cast.incumbents:
+        assert distress[incumbent] == 1.0
+        latest = city.ecosystem.organisation(incumbent).latest_finances
+        assert latest is not None
+        lost = sum(
+            t.amount_per_year
+            for t in city.ecosystem.funding
+            if t.id in cast.replaced_streams and t.recipient == incumbent
+        )
+        assert lost / latest.income > 0.5  # each incumbent loses most of its income
+        after = indicators_after(latest, -lost, IncomeSource.GOVERNMENT_CONTRACTS)
+        assert after.operating_margin is not None and after.operating_margin < -0.5
+    # The peer group is not in the award at all; its risk is the lead incumbent's failure (contagion).
+    assert cast.peer_group not in distress
+    peer = city.ecosystem.organisation(cast.peer_group).latest_finances
+    subcontract = next(t for t in city.ecosystem.funding if t.id == cast.peer_subcontract)
+    assert peer is not None and subcontract.amount_per_year * T_ADJ_YEARS > peer.free_reserves
+
+
+def test_the_consortium_keeps_the_ecosystem_whole(city: DemoCity) -> None:
+    cast = city.cast
+    assert cast is not None
+    distress = first_round_distress(city, cast.consortium_bid)
+    assert all(distress[i] < 0.2 for i in cast.incumbents), distress
+    assert distress[cast.peer_group] == 0 and distress[cast.hub] == 0
+    regional = first_round_distress(city, cast.regional_bid)
+    assert all(regional[i] == 1.0 for i in cast.incumbents)
+    assert regional[cast.peer_group] == 0  # its disputed subcontract brings it nothing, and costs nothing

@@ -274,8 +274,8 @@ def story_organisations() -> list[Organisation]:
                     S.OTHER: 15_000,
                 },
                 1_115_000,
-                150_000,
-                240_000,
+                280_000,  # 3.0 months: the largest of the three has the most put by
+                380_000,
                 66_000,
                 years=5,
             ),
@@ -1022,7 +1022,7 @@ def story_bids() -> list[Bid]:
         exercise=EXERCISE_ID,
         bidder=ORG["lead"],
         title="Bristol Recovery Partnership (Kestrel Recovery Trust and partners)",
-        price_per_year=1_085_000,
+        price_per_year=1_140_000,
         service=_bid_service(
             "Bristol Recovery Partnership",
             [N.SUBSTANCE_USE, N.ALCOHOL, N.YOUTH],
@@ -1030,8 +1030,8 @@ def story_bids() -> list[Bid]:
             [E.SELF_REFERRAL, E.GP, E.PROBATION, E.SCHOOL, E.STREET_OUTREACH],
         ),
         subcontracts=[
-            Subcontract(ORG["alcohol"], 330_000, CS.CONFIRMED, "Community alcohol service"),
-            Subcontract(ORG["young"], 185_000, CS.CONFIRMED, "Young people's service"),
+            Subcontract(ORG["alcohol"], 338_000, CS.CONFIRMED, "Community alcohol service"),
+            Subcontract(ORG["young"], 188_000, CS.CONFIRMED, "Young people's service"),
             Subcontract(ORG["peer"], 45_000, CS.CONFIRMED, "Peer recovery groups"),
             Subcontract(ORG["hub"], 20_000, CS.CONFIRMED, "Drop-in space and community café sessions"),
         ],
