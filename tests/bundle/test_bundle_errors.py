@@ -175,3 +175,12 @@ def test_issues_serialise_for_machines(small_bundle):
         "problem": "'x1' names no organisation",
         "expected": "the id of an organisation in $.ecosystem.organisations",
     }]
+
+
+def test_parameter_overrides_must_name_engine_parameters_within_range(small_bundle):
+    small_bundle["parameters"] = {"t_adj": 9.0, "p_unconfirmed": 0.4, "tadj": 1.0}
+    small_bundle["exercise"]["parameters"] = {"discount_rate": -0.1}
+    found = problems(small_bundle)
+    assert set(found) == {"$.parameters.t_adj", "$.parameters.tadj", "$.exercise.parameters.discount_rate"}
+    assert "9.0 years is out of range; expected a value in [0, 5] years" in found["$.parameters.t_adj"]
+    assert "'tadj' names no engine parameter; expected one of" in found["$.parameters.tadj"]

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from netimpact.engine.parameters import ParameterSet
+
 from .errors import BundleIssue
 from .validation import json_path
 
@@ -153,6 +155,7 @@ class _ReferenceCheck:
         register.cohorts = self.define(ecosystem, base, "cohorts")
         self.check_ecosystem(ecosystem)
         self.check_exercise(self.document.get("exercise"))
+        self.check_parameters(self.document.get("parameters"), ["parameters"])
         self.check_bids(self.document.get("bids"), self.document.get("exercise"))
         return self.issues
 
@@ -219,11 +222,28 @@ class _ReferenceCheck:
         if isinstance(criteria, dict):
             weights = [criteria.get(k) for k in ("price", "quality", "net_impact")]
             self.shares_sum_to_one(weights, [*path, "criteria"], "the price, quality and net impact weights")
+        self.check_parameters(exercise.get("parameters"), [*path, "parameters"])
         questions = exercise.get("quality_questions")
         if isinstance(questions, list) and questions:
             self.define(exercise, path, "quality_questions")
             weights = [q.get("weight") if isinstance(q, dict) else None for q in questions]
             self.shares_sum_to_one(weights, [*path, "quality_questions"], "the questions' weights")
+
+    def check_parameters(self, overrides: Any, base: Path) -> None:
+        """Names the engine knows, values within each parameter's published range."""
+        if not isinstance(overrides, dict):
+            return
+        defaults = ParameterSet.default()
+        for name, value in overrides.items():
+            if name not in defaults.parameters:
+                self.add([*base, name], f"{name!r} names no engine parameter",
+                         "one of " + ", ".join(sorted(defaults.parameters)))
+                continue
+            parameter = defaults.parameter(name)
+            if isinstance(value, int | float) and not isinstance(value, bool) \
+                    and not parameter.minimum <= value <= parameter.maximum:
+                self.add([*base, name], f"{value!r} {parameter.unit} is out of range",
+                         f"a value in [{parameter.minimum:g}, {parameter.maximum:g}] {parameter.unit}")
 
     def check_bids(self, bids: Any, exercise: Any) -> None:
         if not isinstance(bids, list):
