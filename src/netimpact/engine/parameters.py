@@ -210,6 +210,16 @@ _DEFAULTS: tuple[Parameter, ...] = (
         0.0,
         2.0,
     ),
+    _p(
+        "at_risk_threshold",
+        0.05,
+        "distress (0-1)",
+        _ASSUMED + "reporting threshold: below 5% distress an organisation is not listed as at risk",
+        "Central final distress from which an organisation is listed, with its explanation, as at risk "
+        "(it is also listed when it closes in at least 1% of draws).",
+        0.0,
+        1.0,
+    ),
     # Evidence (section 1)
     _p(
         "p_unconfirmed",
