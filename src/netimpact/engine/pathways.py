@@ -575,7 +575,7 @@ def _checked_open_scale(network: ServiceNetwork, open_scale: np.ndarray
         row = int(np.flatnonzero(bad_rows)[0])
         draw = int(np.flatnonzero(~((open_scale[row] >= 0.0) & (open_scale[row] <= 1.0)))[0])
         raise PathwayError(f"open_scale must be in [0, 1]; service {network.nodes[row].id!r}, draw "
-                           f"{draw} has {open_scale[row, draw]!r}")
+                           f"{draw} has {float(open_scale[row, draw])!r}")
     return open_scale, row_min, row_max
 
 
