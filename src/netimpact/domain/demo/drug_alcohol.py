@@ -879,6 +879,8 @@ def story_referrals() -> list[ReferralRoute]:
         ("adult-recovery", "mh-community", 35, 0),
         ("alcohol-advice", "adult-recovery", 50, 0),
         ("alcohol-advice", "peer-recovery", 30, 0),
+        ("alcohol-advice", "gp", 30, 0),
+        ("adult-recovery", "gp", 40, 0),
         ("mh-community", "adult-recovery", 30, 0),
         ("cmht", "dual-diagnosis", 40, 0),
         ("dual-diagnosis", "adult-recovery", 25, 0),
