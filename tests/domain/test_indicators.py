@@ -1,6 +1,8 @@
 """Months of reserves and the Tuckman & Chang indicators on hand-computed cases."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from netimpact.domain.ecosystem import FinancialYear, Organisation
 from netimpact.domain.indicators import (
@@ -153,3 +155,53 @@ def test_peer_thresholds_follow_the_quintile_rule() -> None:
         peer_thresholds([])
     with pytest.raises(ValueError):
         peer_thresholds(peers, quantile=1.5)
+
+
+def test_several_sources_change_at_once() -> None:
+    from netimpact.domain.indicators import indicators_after_changes
+
+    after = indicators_after_changes(year(), {S.GOVERNMENT_CONTRACTS: -60_000, S.TRADING: 15_000})
+    assert after.income == pytest.approx(55_000)
+    assert after.revenue_concentration == pytest.approx((30 / 55) ** 2 + (10 / 55) ** 2 + (15 / 55) ** 2)
+    with pytest.raises(ValueError, match="trusts_and_foundations"):
+        indicators_after_changes(year(), {S.TRUSTS_AND_FOUNDATIONS: -31_000})
+
+
+def test_explanations_name_each_indicator_and_its_threshold() -> None:
+    lines = indicators_after(year(), -60_000, S.GOVERNMENT_CONTRACTS).explain()
+    assert len(lines) == 5
+    assert lines[0] == "Months of reserves: 3.0 months, not flagged (threshold 1.0 months)"
+    assert lines[-1] == "Operating margin: -140.0%, flagged (below +0.0%)"
+    empty = vulnerability_indicators(year(income_by_source={}, expenditure=0, free_reserves=0, net_assets=0))
+    assert empty.explain()[1] == "Equity ratio (net assets / income): not available (no income recorded)"
+
+
+amounts = st.floats(min_value=0, max_value=1e8, allow_nan=False)
+
+
+@given(
+    income=st.dictionaries(st.sampled_from(list(S)), amounts, max_size=len(S)),
+    expenditure=amounts,
+    reserves=amounts,
+    loss_share=st.floats(min_value=0, max_value=1),
+)
+def test_properties_of_the_indicators(
+    income: dict[IncomeSource, float], expenditure: float, reserves: float, loss_share: float
+) -> None:
+    fy = year(income_by_source=income, expenditure=expenditure, free_reserves=reserves)
+    result = vulnerability_indicators(fy)
+    positive = [v for v in income.values() if v > 0]
+    if positive:
+        assert result.revenue_concentration is not None
+        assert 1 / len(positive) - 1e-9 <= result.revenue_concentration <= 1 + 1e-9
+        assert result.operating_margin is not None and result.operating_margin <= 1
+    else:
+        assert result.revenue_concentration is None
+    # No change leaves every figure as it was; a loss never raises the margin or touches the reserves.
+    assert indicators_after(fy, 0.0, S.DONATIONS) == result
+    if income:
+        source = max(income, key=lambda s: income[s])
+        after = indicators_after(fy, -income[source] * loss_share, source)
+        assert after.months_of_reserves == result.months_of_reserves
+        if after.operating_margin is not None and result.operating_margin is not None:
+            assert after.operating_margin <= result.operating_margin + 1e-9

@@ -22,7 +22,7 @@ has no equity ratio, and the pages say "no income recorded" rather than show a n
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .ecosystem import FinancialYear, Organisation
@@ -30,6 +30,7 @@ from .vocabulary import IncomeSource
 
 MONTHS_PER_YEAR = 12
 TUCKMAN_CHANG_QUANTILE = 0.2  # bottom quintile of the peer group (Tuckman & Chang 1991)
+MONEY_ROUNDING = 1e-6  # £: a fall may overshoot the recorded income by float rounding only
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,56 @@ class VulnerabilityIndicators:
     @property
     def reserves_flagged(self) -> bool:
         return "months_of_reserves" in self.flags
+
+    def value(self, indicator: str) -> float | None:
+        return {
+            "months_of_reserves": self.months_of_reserves,
+            "equity_ratio": self.equity_ratio,
+            "revenue_concentration": self.revenue_concentration,
+            "admin_cost_ratio": self.admin_cost_ratio,
+            "operating_margin": self.operating_margin,
+        }[indicator]
+
+    def explain(self) -> list[str]:
+        """One plain sentence per indicator, for pages and the engine's explanations."""
+        return [
+            _explain(name, self.value(name), name in self.flags, self.thresholds) for name in INDICATOR_LABELS
+        ]
+
+
+INDICATOR_LABELS = {
+    "months_of_reserves": "Months of reserves",
+    "equity_ratio": "Equity ratio (net assets / income)",
+    "revenue_concentration": "Income concentration (HHI, 1 = a single source)",
+    "admin_cost_ratio": "Administrative costs / income",
+    "operating_margin": "Operating margin",
+}
+
+
+def _explain(name: str, value: float | None, flagged: bool, thresholds: VulnerabilityThresholds) -> str:
+    label = INDICATOR_LABELS[name]
+    if value is None:
+        missing = "no spending recorded" if name == "months_of_reserves" else "no income recorded"
+        return f"{label}: not available ({missing})" + (
+            "; flagged: spending with no income" if flagged else ""
+        )
+    shown = {
+        "months_of_reserves": f"{value:.1f} months",
+        "operating_margin": f"{value:+.1%}",
+        "admin_cost_ratio": f"{value:.1%}",
+    }.get(name, f"{value:.2f}")
+    line = {
+        "months_of_reserves": ("below", thresholds.months_of_reserves_below, "{:.1f} months"),
+        "equity_ratio": ("below", thresholds.equity_ratio_below, "{:.2f}"),
+        "revenue_concentration": ("above", thresholds.concentration_above, "{:.2f}"),
+        "admin_cost_ratio": ("below", thresholds.admin_cost_ratio_below, "{:.1%}"),
+        "operating_margin": ("below", thresholds.operating_margin_below, "{:+.1%}"),
+    }[name]
+    side, limit, fmt = line
+    verdict = (
+        f"flagged ({side} {fmt.format(limit)})" if flagged else f"not flagged (threshold {fmt.format(limit)})"
+    )
+    return f"{label}: {shown}, {verdict}"
 
 
 def months_of_reserves(fy: FinancialYear) -> float | None:
@@ -183,17 +234,23 @@ def financial_year_after(fy: FinancialYear, income_change: float, source: Income
     Expenditure, reserves, net assets and administrative costs stay as they were: the figures show the
     position the day the income goes, before the organisation has had time to cut its costs.
     """
-    if not math.isfinite(income_change):
-        raise ValueError(f"income change must be a finite £ amount, got {income_change!r}")
-    before = fy.income_by_source.get(source, 0.0)
-    after = before + income_change
-    if after < -1e-6:
-        raise ValueError(
-            f"year {fy.year}: income from {source.value} is £{before:,.0f}; "
-            f"it cannot fall by £{-income_change:,.0f}"
-        )
+    return financial_year_after_changes(fy, {source: income_change})
+
+
+def financial_year_after_changes(fy: FinancialYear, changes: Mapping[IncomeSource, float]) -> FinancialYear:
+    """The year with several sources changed at once, e.g. a lost contract and a new subcontract."""
     income_by_source = dict(fy.income_by_source)
-    income_by_source[source] = max(0.0, after)
+    for source, change in changes.items():
+        if not math.isfinite(change):
+            raise ValueError(f"income change for {source.value} must be a finite £ amount, got {change!r}")
+        before = income_by_source.get(source, 0.0)
+        after = before + change
+        if after < -MONEY_ROUNDING:
+            raise ValueError(
+                f"year {fy.year}: income from {source.value} is £{before:,.0f}; "
+                f"it cannot fall by £{-change:,.0f}"
+            )
+        income_by_source[source] = max(0.0, after)
     return replace(fy, income_by_source=income_by_source)
 
 
@@ -209,6 +266,15 @@ def indicators_after(
     Raises ValueError if the fall is larger than the income recorded from that source.
     """
     return vulnerability_indicators(financial_year_after(fy, income_change, source), thresholds)
+
+
+def indicators_after_changes(
+    fy: FinancialYear,
+    changes: Mapping[IncomeSource, float],
+    thresholds: VulnerabilityThresholds = ASSUMED_THRESHOLDS,
+) -> VulnerabilityIndicators:
+    """The indicators after several sources change at once (£ by source; negative: a loss)."""
+    return vulnerability_indicators(financial_year_after_changes(fy, changes), thresholds)
 
 
 def indicators_by_year(
