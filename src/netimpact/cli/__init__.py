@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import web
+from . import bundle, web
 
-COMMAND_MODULES = [web]
+COMMAND_MODULES = [web, bundle]
 
 
 def build_parser() -> argparse.ArgumentParser:
