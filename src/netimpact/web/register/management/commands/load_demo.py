@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from netimpact.domain.demo_city import DEFAULT_SEED, build_demo_city
+from netimpact.web.accounts.demo import create_demo_users
 from netimpact.web.commissioning.store import ExerciseError, save_demo_city
 from netimpact.web.register.store import RegisterError
 
@@ -23,8 +24,6 @@ FICTIONAL_NOTICE = "The organisations are FICTIONAL: generated for the demo on B
 
 def load_demo(seed: int = DEFAULT_SEED) -> list[Login]:
     """Store the demo city for `seed` and one login per role, all or nothing; return the logins."""
-    from netimpact.web.accounts.demo import create_demo_users  # the accounts app owns who may sign in
-
     city = build_demo_city(seed)
     with transaction.atomic():
         save_demo_city(city)
