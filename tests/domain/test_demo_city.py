@@ -240,3 +240,23 @@ def test_the_consortium_keeps_the_ecosystem_whole(city: DemoCity) -> None:
     regional = first_round_distress(city, cast.regional_bid)
     assert all(regional[i] == 1.0 for i in cast.incumbents)
     assert regional[cast.peer_group] == 0  # its disputed subcontract brings it nothing, and costs nothing
+
+
+def test_referral_income_stays_inside_the_recipients_accounts(city: DemoCity) -> None:
+    from netimpact.domain.vocabulary import IncomeSource
+
+    eco = city.ecosystem
+    owner = {s.id: s.organisation for s in eco.services}
+    earned: dict[str, float] = {}
+    for route in eco.referrals:
+        if route.income_per_year:
+            recipient = owner[route.to_service]
+            earned[recipient] = earned.get(recipient, 0.0) + route.income_per_year
+    assert len(earned) >= 5  # some routes carry income, in the story and the background
+    for org_id, amount in earned.items():
+        latest = eco.organisation(org_id).latest_finances
+        assert latest is not None
+        recorded = sum(
+            latest.income_by_source.get(s, 0.0) for s in (IncomeSource.TRADING, IncomeSource.OTHER)
+        )
+        assert amount <= recorded, org_id

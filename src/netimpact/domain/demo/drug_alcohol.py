@@ -874,7 +874,7 @@ def story_referrals() -> list[ReferralRoute]:
         ("adult-recovery", "peer-recovery", 70, 0),
         # The lead incumbent pays the mental health charity per dual diagnosis referral (its "other" income).
         ("adult-recovery", "dual-diagnosis", 60, 18_000),
-        ("adult-recovery", "hub-dropin", 45, 0),
+        ("adult-recovery", "hub-dropin", 45, 6_000),  # café and advice vouchers (in the hub's trading income)
         ("adult-recovery", "housing-options", 40, 0),
         ("adult-recovery", "mh-community", 35, 0),
         ("alcohol-advice", "adult-recovery", 50, 0),

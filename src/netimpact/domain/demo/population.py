@@ -118,7 +118,7 @@ def build_background(
         background.organisations.append(organisation)
         background.services.extend(world.services_for(organisation, theme, len(background.services)))
         background.funding.extend(world.funding_for(organisation, len(background.funding)))
-    background.referrals = world.referrals(background.services, story_services)
+    background.referrals = world.referrals(background.services, story_services, background.organisations)
     background.shared_premises = world.shared_premises(background.organisations)
     background.joint_delivery = world.joint_delivery(background.organisations, background.services)
     return background
@@ -168,6 +168,7 @@ class _World:
             for kind, exponent in DEPRIVATION_EXPONENT.items()
         }
         self.uniform_wards = np.full(len(wards), 1 / len(wards))
+        self.organisations: dict[str, Organisation] = {}  # filled once the background is drawn
 
     # -- organisations ------------------------------------------------------------------------------------
 
@@ -457,9 +458,12 @@ class _World:
             )
         return ties
 
-    def referrals(self, services: list[Service], story_services: list[Service]) -> list[ReferralRoute]:
+    def referrals(
+        self, services: list[Service], story_services: list[Service], organisations: list[Organisation]
+    ) -> list[ReferralRoute]:
         """Each background service refers to 0-3 others, preferring services that share a ward."""
         rng = self.rng
+        self.organisations = {o.id: o for o in organisations}
         everything = services + story_services
         by_ward: dict[str, list[int]] = {}
         for index, service in enumerate(everything):
@@ -467,6 +471,7 @@ class _World:
                 by_ward.setdefault(code, []).append(index)
         routes: list[ReferralRoute] = []
         seen: set[tuple[str, str]] = set()
+        paid_so_far: dict[str, float] = {}
         for service in services:
             for _ in range(int(rng.integers(0, 4))):
                 nearby = by_ward.get(service.wards[0], []) if service.wards else []
@@ -476,12 +481,34 @@ class _World:
                 if target.id == service.id or key in seen:
                     continue
                 seen.add(key)
+                people = float(rng.integers(3, 60))
+                income = self.referral_income(target, people, paid_so_far)
                 routes.append(
-                    ReferralRoute(
-                        f"demo-ref-{len(routes) + 1:04d}", service.id, target.id, float(rng.integers(3, 60))
-                    )
+                    ReferralRoute(f"demo-ref-{len(routes) + 1:04d}", service.id, target.id, people, income)
                 )
         return routes
+
+    def referral_income(self, target: Service, people: float, paid_so_far: dict[str, float]) -> float:
+        """About one route in ten pays the receiving group per person (spot purchase, session fees).
+
+        £50-£300 a person (assumption), and never more than half the recipient's recorded trading and other
+        income in all, so the register's referral income stays inside its accounts.
+        """
+        recipient = self.organisations.get(target.organisation)
+        if recipient is None or not recipient.kind.is_local_ecosystem or self.rng.random() >= 0.1:
+            return 0.0
+        latest = recipient.latest_finances
+        if latest is None:
+            return 0.0
+        earned = latest.income_by_source.get(IncomeSource.TRADING, 0.0) + latest.income_by_source.get(
+            IncomeSource.OTHER, 0.0
+        )
+        room = 0.5 * earned - paid_so_far.get(recipient.id, 0.0)
+        income = float(min(room, round(people * self.rng.uniform(50, 300), -1)))
+        if income < 100:
+            return 0.0
+        paid_so_far[recipient.id] = paid_so_far.get(recipient.id, 0.0) + income
+        return income
 
     def shared_premises(self, organisations: list[Organisation]) -> list[SharedPremises]:
         """Groups with a hall or room host one or two small groups from their home ward."""
