@@ -109,8 +109,8 @@ def read_organisation_filters(params: Mapping[str, str]) -> tuple[OrganisationFi
     problems = [
         *_text_problems("q", filters.text),
         *_ward_problems("ward", filters.ward),
-        *_code_problems("kind", filters.kind, OrgKind, "kind of organisation"),
-        *_code_problems("need", filters.need, Need, "need"),
+        *_code_problems("kind", filters.kind, OrgKind, "a kind of organisation"),
+        *_code_problems("need", filters.need, Need, "a need"),
     ]
     return filters, problems
 
@@ -124,9 +124,9 @@ def read_service_filters(params: Mapping[str, str]) -> tuple[ServiceFilters, lis
     )
     problems = [
         *_text_problems("q", filters.text),
-        *_code_problems("need", filters.need, Need, "need"),
+        *_code_problems("need", filters.need, Need, "a need"),
         *_ward_problems("ward", filters.ward),
-        *_code_problems("entry_point", filters.entry_point, EntryPoint, "entry point"),
+        *_code_problems("entry_point", filters.entry_point, EntryPoint, "an entry point"),
     ]
     return filters, problems
 
@@ -155,7 +155,7 @@ def _code_problems(
     name: str, code: str, codes: type[OrgKind | Need | EntryPoint], what: str
 ) -> list[FilterProblem]:
     if code and code not in {member.value for member in codes}:
-        return [FilterProblem(name, f"“{code}” is not a {what} netimpact knows: choose one from the list")]
+        return [FilterProblem(name, f"“{code}” is not {what} netimpact knows: choose one from the list")]
     return []
 
 
@@ -319,7 +319,7 @@ def peer_group_thresholds(kind: OrgKind) -> indicators.VulnerabilityThresholds:
     try:
         return indicators.peer_thresholds(
             (_financial_year(row) for row in latest.values()),
-            source=f"the register's {group} (latest year each)",
+            source=f"{group} in the register (each one's latest year)",
         )
     except ValueError:
         return indicators.ASSUMED_THRESHOLDS
