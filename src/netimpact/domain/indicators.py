@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .ecosystem import FinancialYear, Organisation
+from .ecosystem import Ecosystem, FinancialYear, Organisation
 from .vocabulary import IncomeSource
 
 MONTHS_PER_YEAR = 12
@@ -323,6 +323,20 @@ def peer_thresholds(
         months_of_reserves_below=ASSUMED_THRESHOLDS.months_of_reserves_below,
         source=f"Tuckman & Chang (1991) quintile rule over {len(peers)} years of {source}",
     )
+
+
+def register_thresholds(eco: Ecosystem, quantile: float = TUCKMAN_CHANG_QUANTILE) -> VulnerabilityThresholds:
+    """Tuckman & Chang thresholds, the register's local VCSE, faith groups and social enterprises as peers.
+
+    Each peer contributes its latest year. Raises ValueError if the register has no such organisation with
+    accounts.
+    """
+    peers = [
+        latest
+        for o in eco.organisations
+        if o.kind.is_local_ecosystem and (latest := o.latest_finances) is not None
+    ]
+    return peer_thresholds(peers, quantile, source=f"the local VCSE and faith organisations of {eco.name}")
 
 
 def _quantile(sorted_values: Sequence[float], q: float) -> float:
