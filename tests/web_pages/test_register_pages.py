@@ -238,6 +238,10 @@ def test_an_organisation_page_shows_the_domain_figures(signed_in, demo_register)
     assert [fy.year for fy in profile.finances] == sorted(fy.year for fy in org.finances)
     assert profile.latest.equity_ratio == pytest.approx(indicators.equity_ratio(latest))
     assert profile.latest.revenue_concentration == pytest.approx(indicators.revenue_concentration(latest))
+    # The cut-offs are the engine's: Tuckman & Chang quintiles over the register's local organisations.
+    thresholds = indicators.register_thresholds(eco)
+    assert profile.thresholds == thresholds
+    assert profile.latest.flags == indicators.vulnerability_indicators(latest, thresholds).flags
     # Income mix: chart and table both carry every source with income, with its £.
     for source, amount in latest.income_by_source.items():
         if amount > 0:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from netimpact.domain import ecosystem as domain
 from netimpact.domain import indicators
@@ -235,7 +235,7 @@ class OrganisationProfile:
 
 def organisation_profile(organisation: m.Organisation) -> OrganisationProfile:
     finances = financial_years(organisation)
-    thresholds = peer_group_thresholds(OrgKind(organisation.kind))
+    thresholds = peer_group_thresholds()
     yearly = [indicators.vulnerability_indicators(fy, thresholds) for fy in finances]
     services = list(
         organisation.services.prefetch_related("needs", "wards", "entry_points").order_by("name", "pk")
@@ -299,28 +299,32 @@ def income_mix(fy: domain.FinancialYear) -> list[IncomeShare]:
     return sorted(shares, key=lambda s: (-s.amount, s.source.value))
 
 
-def peer_group_thresholds(kind: OrgKind) -> indicators.VulnerabilityThresholds:
-    """Tuckman & Chang's quintile cut-offs over the latest year of the organisation's peers.
+def peer_group_thresholds() -> indicators.VulnerabilityThresholds:
+    """Tuckman & Chang's quintile cut-offs, as the engine draws them: `indicators.register_thresholds`
+    over the register's local VCSE, faith and social enterprise organisations, each at its latest year.
 
-    Peers are the local VCSE ecosystem for local VCSE, faith and social enterprise organisations, and
-    organisations of the same kind otherwise. With fewer than PEER_GROUP_MINIMUM peers, or none with
-    income, the domain's fixed assumed thresholds apply (their `source` says which was used).
+    With fewer than PEER_GROUP_MINIMUM such organisations with accounts (or none with income), the
+    domain's fixed assumed thresholds apply; the thresholds' `source` says which was used.
     """
-    kinds = [k.value for k in OrgKind if k.is_local_ecosystem] if kind.is_local_ecosystem else [kind.value]
-    group = "local VCSE, faith and social enterprise organisations" if kind.is_local_ecosystem else kind.label
+    local_kinds = [k.value for k in OrgKind if k.is_local_ecosystem]
     latest: dict[int, m.FinancialYear] = {}
-    rows = m.FinancialYear.objects.filter(organisation__kind__in=kinds).prefetch_related(
-        Prefetch("income_lines")
-    )
+    rows = m.FinancialYear.objects.filter(organisation__kind__in=local_kinds).prefetch_related("income_lines")
     for row in rows.order_by("organisation_id", "year"):
-        latest[row.organisation_id] = row  # ordered by year, so the last seen is the latest
+        latest[row.organisation_id] = row  # ordered by year, so the last one seen is the latest
     if len(latest) < PEER_GROUP_MINIMUM:
         return indicators.ASSUMED_THRESHOLDS
+    register = m.Register.objects.order_by("-pk").first()
+    peers = domain.Ecosystem(
+        name=register.name if register else "the register",
+        organisations=[
+            domain.Organisation(
+                id=f"peer-{pk}", name="", kind=OrgKind.LOCAL_VCSE, finances=[_financial_year(row)]
+            )
+            for pk, row in latest.items()
+        ],
+    )
     try:
-        return indicators.peer_thresholds(
-            (_financial_year(row) for row in latest.values()),
-            source=f"{group} in the register (each one's latest year)",
-        )
+        return indicators.register_thresholds(peers)
     except ValueError:
         return indicators.ASSUMED_THRESHOLDS
 
