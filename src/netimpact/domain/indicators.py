@@ -30,6 +30,7 @@ from .vocabulary import IncomeSource
 
 MONTHS_PER_YEAR = 12
 TUCKMAN_CHANG_QUANTILE = 0.2  # bottom quintile of the peer group (Tuckman & Chang 1991)
+TIE_MARGIN = 1e-9  # a ratio this close to a peer cut-off counts as at it
 MONEY_ROUNDING = 1e-6  # £: a fall may overshoot the recorded income by float rounding only
 
 
@@ -302,6 +303,8 @@ def peer_thresholds(
     Low equity, low administrative costs and low margin are vulnerable, so those cut-offs are the
     `quantile`-th quantile; high concentration is vulnerable, so its cut-off is the (1 - quantile)-th.
     Months of reserves keeps Clifford & Mohan's one-month line, which is an absolute, published figure.
+    An organisation exactly at a cut-off counts as inside the quintile: tied organisations share a rank,
+    so when many sit at the extreme (e.g. every single-source group at concentration 1) all are flagged.
     """
     if not 0 < quantile < 1:
         raise ValueError(f"quantile must lie strictly between 0 and 1, got {quantile}")
@@ -315,11 +318,12 @@ def peer_thresholds(
             raise ValueError("no peer has income, so no Tuckman & Chang threshold can be set")
         return _quantile(known, q)
 
+    # The flags compare strictly, so nudge each cut-off a hair into the safe side to include ties.
     return VulnerabilityThresholds(
-        equity_ratio_below=cut([equity_ratio(fy) for fy in peers], quantile),
-        concentration_above=cut([revenue_concentration(fy) for fy in peers], 1 - quantile),
-        admin_cost_ratio_below=cut([admin_cost_ratio(fy) for fy in peers], quantile),
-        operating_margin_below=cut([operating_margin(fy) for fy in peers], quantile),
+        equity_ratio_below=cut([equity_ratio(fy) for fy in peers], quantile) + TIE_MARGIN,
+        concentration_above=cut([revenue_concentration(fy) for fy in peers], 1 - quantile) - TIE_MARGIN,
+        admin_cost_ratio_below=cut([admin_cost_ratio(fy) for fy in peers], quantile) + TIE_MARGIN,
+        operating_margin_below=cut([operating_margin(fy) for fy in peers], quantile) + TIE_MARGIN,
         months_of_reserves_below=ASSUMED_THRESHOLDS.months_of_reserves_below,
         source=f"Tuckman & Chang (1991) quintile rule over {len(peers)} years of {source}",
     )
