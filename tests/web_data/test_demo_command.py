@@ -52,8 +52,9 @@ def test_demo_loads_prints_the_logins_and_a_second_run_changes_nothing(capsys):
     bidders = {bid.bidder for bid in city.bids}
     assert {u.organisation.org_id for u in users if u.role == "bidder"} == bidders  # re-linked after reload
     for user in users:  # every printed login works
-        line = next(line for line in printed.splitlines() if f" {user.username} " in f"{line} ")
-        password = line.split()[-1]
+        password = next(
+            line.split()[1] for line in printed.splitlines() if line.split()[:1] == [user.username]
+        )
         assert authenticate(username=user.username, password=password) == user
 
 

@@ -43,6 +43,7 @@ def run_demo(args: argparse.Namespace) -> int:
         FICTIONAL_NOTICE,
         describe_logins,
         load_demo,
+        logins_heading,
     )
 
     _manage("migrate", "--no-input", verbosity=0)
@@ -55,7 +56,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 "=" * 72,
                 f"netimpact demo (seed {args.seed}): {url}",
                 FICTIONAL_NOTICE,
-                "Sign in as (role, username, password):",
+                logins_heading(url),
                 *describe_logins(logins),
                 "=" * 72,
                 "",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from netimpact.domain.demo_city import DEFAULT_SEED, build_demo_city
 from netimpact.web.accounts.demo import create_demo_users
@@ -31,9 +32,16 @@ def load_demo(seed: int = DEFAULT_SEED) -> list[Login]:
 
 
 def describe_logins(logins: list[Login]) -> list[str]:
-    width_role = max((len(role) for role, _, _ in logins), default=0)
+    """One aligned line per login: username, password, then the role (labels can be long)."""
     width_user = max((len(user) for _, user, _ in logins), default=0)
-    return [f"  {role:<{width_role}}  {user:<{width_user}}  {password}" for role, user, password in logins]
+    width_password = max((len(password) for _, _, password in logins), default=0)
+    return [
+        f"  {user:<{width_user}}  {password:<{width_password}}  {role}" for role, user, password in logins
+    ]
+
+
+def logins_heading(site: str = "") -> str:
+    return f"Sign in at {site.rstrip('/')}{reverse('accounts:login')} as (username, password, role):"
 
 
 class Command(BaseCommand):
@@ -50,6 +58,6 @@ class Command(BaseCommand):
         except (RegisterError, ExerciseError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Loaded the demo city (seed {options['seed']}). {FICTIONAL_NOTICE}")
-        self.stdout.write("Sign in as (role, username, password):")
+        self.stdout.write(logins_heading())
         for line in describe_logins(logins):
             self.stdout.write(line)
