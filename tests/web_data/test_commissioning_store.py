@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from netimpact.web.commissioning import models as m
 from netimpact.web.commissioning.store import ExerciseError, exercise_keys, load_exercise, save_exercise
@@ -65,10 +66,28 @@ def test_a_bid_for_another_exercise_is_refused(register):
 def test_award_weights_that_do_not_sum_to_one_are_refused(register):
     register.exercise.criteria.price = 0.5
 
-    with pytest.raises(ExerciseError, match="award_weights_sum_to_one"):
+    with pytest.raises(
+        ExerciseError, match=r"award weights price 0.5 \+ quality 0.5 \+ net impact 0.25 sum to 1.25"
+    ):
         save_exercise(register.exercise, register.bids)
 
     assert not m.Exercise.objects.exists()
+
+
+def test_the_database_itself_refuses_weights_that_do_not_sum_to_one(register):
+    save_exercise(register.exercise, [])
+    stored = m.Exercise.objects.get()
+    stored.price_weight = 0.9
+
+    with pytest.raises(IntegrityError, match="award_weights_sum_to_one"), transaction.atomic():
+        stored.save()
+
+
+def test_quality_question_weights_must_sum_to_one(register):
+    register.exercise.quality_questions[0].weight = 0.5
+
+    with pytest.raises(ExerciseError, match=r"quality questions' weights sum to 0\.9, not 1"):
+        save_exercise(register.exercise, register.bids)
 
 
 def test_an_unknown_exercise_names_the_stored_ones(register):

@@ -15,7 +15,7 @@ from netimpact.domain import vocabulary
 from netimpact.web.register.models import Cohort, EntryPoint, FundingTie, Need, Organisation, Service, Ward
 
 # Float weights are published as decimals such as 0.3 + 0.5 + 0.2; allow rounding in their sum.
-_WEIGHT_SUM_TOLERANCE = 1e-6
+WEIGHT_SUM_TOLERANCE = 1e-6
 
 
 def _claim_state_field(default: vocabulary.ClaimState) -> models.CharField:
@@ -69,11 +69,11 @@ class Exercise(models.Model):
                 condition=Q(
                     GreaterThanOrEqual(
                         F("price_weight") + F("quality_weight") + F("net_impact_weight"),
-                        1 - _WEIGHT_SUM_TOLERANCE,
+                        1 - WEIGHT_SUM_TOLERANCE,
                     ),
                     LessThanOrEqual(
                         F("price_weight") + F("quality_weight") + F("net_impact_weight"),
-                        1 + _WEIGHT_SUM_TOLERANCE,
+                        1 + WEIGHT_SUM_TOLERANCE,
                     ),
                 ),
                 name="award_weights_sum_to_one",

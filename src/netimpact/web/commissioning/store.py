@@ -228,6 +228,16 @@ def _exercise_problems(exercise: domain.Exercise, bids: list[domain.Bid], names:
     yield from _missing("exercise", "cohort", exercise.cohorts, names.cohorts)
     yield from _missing("exercise", "replaced funding tie", exercise.replaced_streams, names.ties)
     yield from _missing("exercise", "ward", exercise.wards, names.wards)
+    criteria = exercise.criteria
+    weights = criteria.price + criteria.quality + criteria.net_impact
+    if abs(weights - 1) > m.WEIGHT_SUM_TOLERANCE:
+        yield (
+            f"award weights price {criteria.price:g} + quality {criteria.quality:g} + net impact "
+            f"{criteria.net_impact:g} sum to {weights:g}, not 1"
+        )
+    question_weights = sum(q.weight for q in exercise.quality_questions)
+    if exercise.quality_questions and abs(question_weights - 1) > m.WEIGHT_SUM_TOLERANCE:
+        yield f"quality questions' weights sum to {question_weights:g}, not 1"
     seen_questions: set[str] = set()
     for q in exercise.quality_questions:
         if q.id in seen_questions:
