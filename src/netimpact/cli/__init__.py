@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import bundle, web
+from . import bench, bundle, web
 
-COMMAND_MODULES = [web, bundle]
+COMMAND_MODULES = [web, bundle, bench]
 
 
 def build_parser() -> argparse.ArgumentParser:
