@@ -118,13 +118,15 @@ def debtrank(
     *,
     scale: np.ndarray | None = None,
     t_adj: np.ndarray | float = 1.0,
+    normalise: bool = True,
 ) -> DebtRankResult:
     """DebtRank on a network, for one or many draws at once.
 
     `vulnerability`: V with V[i, j] = W_ji (impact of j on i, capped at 1), as a sparse or dense matrix;
     or an ExposureMatrix of £, in which case W_ji = min(1, (flow_ij * t_adj + premises_ij) * scale_i)
     per draw (scale = exposure noise / max(reserves, epsilon), n x draws). `h0`: first-round distress,
-    n or n x draws. `weights`: impact weights (normalised here; equal if None).
+    n or n x draws. `weights`: impact weights (normalised here, equal if None; pass normalise=False when
+    they are already normalised over a larger network of which this is a part).
     """
     exposures = (
         vulnerability
@@ -140,7 +142,8 @@ def debtrank(
     row_scale = np.ones((exposures.n, draws)) if scale is None else np.ascontiguousarray(scale, dtype=float)
     if row_scale.shape != start.shape:
         raise ValueError(f"scale has shape {row_scale.shape}, expected {start.shape}")
-    h, passed, rounds = _debtrank_rounds(
+    kernel = _debtrank_parallel if start.size >= PARALLEL_FROM else _debtrank_serial
+    h, passed, rounds = kernel(
         exposures.indptr,
         exposures.indices,
         exposures.flow,
@@ -149,15 +152,21 @@ def debtrank(
         row_scale,
         np.ascontiguousarray(start),
     )
-    v = normalised_weights(weights, exposures.n)
+    v = (
+        normalised_weights(weights, exposures.n)
+        if normalise or weights is None
+        else np.asarray(weights, float)
+    )
     if one_draw:
         return DebtRankResult(start[:, 0], h[:, 0], passed[:, 0], rounds, v)
     return DebtRankResult(start, h, passed, rounds, v)
 
 
 def normalised_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
+    if n == 0:
+        return np.zeros(0)
     if weights is None:
-        return np.full(n, 1.0 / n) if n else np.zeros(0)
+        return np.full(n, 1.0 / n)
     v = np.asarray(weights, dtype=float)
     if v.shape != (n,) or (v < 0).any():
         raise ValueError(f"weights must be {n} non-negative numbers")
@@ -165,7 +174,6 @@ def normalised_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
     return v / total if total > 0 else np.full(n, 1.0 / n)
 
 
-@njit(parallel=True, cache=True)
 def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # pragma: no cover - compiled
     n, draws = h0.shape
     h = h0.copy()
@@ -217,3 +225,89 @@ def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # prag
                 elif s == UNDISTRESSED and h[i, k] > 0.0:
                     state[i, k] = DISTRESSED
     return h, passed, rounds
+
+
+# Threads pay off only on large problems; on small ones (and on a busy machine) their start-up dominates.
+_debtrank_parallel = njit(parallel=True, cache=True)(_debtrank_rounds)
+_debtrank_serial = njit(cache=True)(_debtrank_rounds)
+PARALLEL_FROM = 200_000  # organisations x draws from which the threaded kernel is used
+
+
+def reach(exposures: ExposureMatrix, seeds: np.ndarray) -> np.ndarray:
+    """Organisations distress can reach from `seeds` (bool per organisation, seeds included).
+
+    Distress moves from j to i along every stored tie (i exposed to j); organisations outside the reach
+    keep h = 0 in every draw, so the Monte Carlo need not carry them.
+    """
+    pattern = sp.csr_matrix(
+        (np.ones(exposures.nnz), exposures.indices, exposures.indptr), shape=(exposures.n, exposures.n)
+    )
+    reached = np.asarray(seeds, dtype=bool).copy()
+    frontier = reached.copy()
+    while frontier.any():
+        touched = (pattern @ frontier.astype(float)) > 0
+        frontier = touched & ~reached
+        reached |= frontier
+    return reached
+
+
+def restrict(exposures: ExposureMatrix, keep: np.ndarray) -> ExposureMatrix:
+    """The exposures among the organisations `keep` (sorted indices), renumbered 0..len(keep)-1."""
+    positions = sp.csr_matrix(
+        (np.arange(1, exposures.nnz + 1, dtype=float), exposures.indices, exposures.indptr),
+        shape=(exposures.n, exposures.n),
+    )
+    sub = positions[keep][:, keep].tocsr()
+    sub.sort_indices()
+    picked = sub.data.astype(np.int64) - 1
+    return ExposureMatrix(
+        keep.size,
+        sub.indptr.astype(np.int64),
+        sub.indices.astype(np.int64),
+        exposures.flow[picked],
+        exposures.premises[picked],
+    )
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@njit(cache=True, inline="always")
+def _splitmix(x):  # pragma: no cover - compiled
+    z = x + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(parallel=True, cache=True)
+def _hashed_normal_pairs(seed, rows, start, stop):  # pragma: no cover - compiled
+    first = np.empty((rows.size, stop - start))
+    second = np.empty((rows.size, stop - start))
+    base = _splitmix(np.uint64(seed))
+    scale = 1.0 / 9007199254740992.0  # 2^-53
+    for a in prange(rows.size):
+        row_key = _splitmix(base ^ np.uint64(rows[a]))
+        for k in range(stop - start):
+            h1 = _splitmix(row_key ^ np.uint64(start + k))
+            h2 = _splitmix(h1)
+            u1 = (np.float64(h1 >> np.uint64(11)) + 1.0) * scale
+            u2 = np.float64(h2 >> np.uint64(11)) * scale
+            radius = np.sqrt(-2.0 * np.log(u1))
+            angle = 2.0 * np.pi * u2
+            first[a, k] = radius * np.cos(angle)
+            second[a, k] = radius * np.sin(angle)
+    return first, second
+
+
+def organisation_normals(seed: int, rows: np.ndarray, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent standard normals for each (organisation, draw) pair: each rows x (stop - start).
+
+    Counter-based (a splitmix64 hash of seed, organisation and draw, then Box-Muller), so an
+    organisation's noise in a draw is the same whichever other organisations, bids or chunks are computed:
+    every bid sees the same reserves and exposures in a draw (common random numbers), and results do not
+    depend on how draws are chunked.
+    """
+    return _hashed_normal_pairs(int(seed), np.asarray(rows, dtype=np.int64), int(start), int(stop))

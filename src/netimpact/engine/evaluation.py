@@ -26,11 +26,20 @@ from netimpact.domain.indicators import VulnerabilityIndicators, indicators_afte
 from netimpact.domain.vocabulary import ClaimState, FundingKind, IncomeSource
 
 from . import pathways as pathway_model
-from .contagion import DebtRankResult, ExposureMatrix, debtrank, normalised_weights
+from .contagion import (
+    DebtRankResult,
+    ExposureMatrix,
+    debtrank,
+    normalised_weights,
+    organisation_normals,
+    reach,
+    restrict,
+)
 from .explanation import DistressLink, Figure, OrganisationAtRisk, at_risk_sentence, money
 from .funding import (
     BID_SUBCONTRACT,
     FUNDING,
+    PENNY_ROUNDING,
     PREMISES,
     REFERRAL,
     ExposureTies,
@@ -53,8 +62,7 @@ from .social_value import (
     status_quo_retained_per_year,
 )
 
-CHUNK_ELEMENTS = 4_000_000  # organisations x draws per chunk: ~32 MB per float64 array
-TRACKED_ORGANISATIONS = 5_000  # organisations whose distress is kept per draw for the explanations
+CHUNK_ELEMENTS = 4_000_000  # reached organisations x draws per chunk: ~32 MB per float64 array
 AT_RISK_CLOSURE_PROBABILITY = 0.01  # also listed "at risk" when it closes in at least 1% of draws
 _NOISE, _CLAIMS, _PATHWAYS = 1, 2, 3
 
@@ -214,12 +222,16 @@ def _chunks(n: int, draws: int) -> list[tuple[int, int]]:
 
 
 def organisation_noise(
-    seed: int, chunk: int, n: int, size: int, reserves_sigma: float, exposure_sigma: float
+    seed: int, rows: np.ndarray, start: int, stop: int, reserves_sigma: float, exposure_sigma: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Multiplicative lognormal noise (median 1) on reserves and exposures, organisations x draws."""
-    rng = _generator(seed, _NOISE, chunk)
-    reserves = np.exp(reserves_sigma * rng.standard_normal((n, size)))
-    exposure = np.exp(exposure_sigma * rng.standard_normal((n, size)))
+    """Multiplicative lognormal noise (median 1) on reserves and exposures, rows x draws [start, stop).
+
+    An organisation's noise in a draw depends only on (seed, organisation, draw): see
+    contagion.organisation_normals.
+    """
+    reserves, exposure = organisation_normals(seed, rows, start, stop)
+    np.exp(reserves_sigma * reserves, out=reserves)
+    np.exp(exposure_sigma * exposure, out=exposure)
     return reserves, exposure
 
 
@@ -234,16 +246,16 @@ class _BidScenario:
     shift: FundingShift
     ties: ExposureTies
     matrix: ExposureMatrix
+    reached: np.ndarray  # sorted indices of the organisations distress can reach in any draw
+    reached_matrix: ExposureMatrix  # the exposures among them, renumbered
     network: Any  # ServiceNetwork
     service_owner: np.ndarray  # organisation index per service; -1 = not in the register
     excluded: np.ndarray  # bool per organisation: the bidder (its own loss is not the city's)
     subcontract_weights: np.ndarray  # subcontracts x draws
     commitment_weights: np.ndarray  # commitments x draws
     # accumulated over chunks
-    closures: np.ndarray
-    tracked: np.ndarray  # organisation indices whose h is kept per draw
-    tracked_h: np.ndarray  # len(tracked) x draws, float32
-    open_scale: np.ndarray  # services x draws, float32
+    closures: np.ndarray  # draws with h >= 1, per organisation
+    reached_h: np.ndarray  # final h of the reached organisations, reached x draws, float32
     social_capital_loss: np.ndarray
     additional_stress: np.ndarray
     total_stress: np.ndarray
@@ -255,29 +267,30 @@ def _service_owner_index(table: OrganisationTable, owners: Sequence[str]) -> np.
     return np.asarray([table.position.get(owner, -1) for owner in owners], dtype=np.int64)
 
 
-def _open_scale(h: np.ndarray, owner: np.ndarray) -> np.ndarray:
-    """1 - final distress of each service's owner (1 where the owner is outside the register)."""
-    scale = np.ones((owner.size, h.shape[1]), dtype=np.float32)
-    known = owner >= 0
-    scale[known] = 1.0 - h[owner[known]]
-    return scale
-
-
 def _run_contagion(
     scenario: _BidScenario,
     table: OrganisationTable,
     values: Mapping[str, np.ndarray],
-    reserves_noise: np.ndarray,
-    exposure_noise: np.ndarray,
-    draws: slice,
+    window: tuple[int, int],
     weights: np.ndarray,
-    epsilon: float,
+    params: ParameterSet,
+    seed: int,
 ) -> DebtRankResult:
-    income_change = scenario.shift.income_change(scenario.subcontract_weights[:, draws])
-    buffers = np.maximum(table.reserves[:, None] * reserves_noise, epsilon)
-    t_adj = values["t_adj"][draws]
+    """DebtRank for draws [start, stop) over the organisations the award's distress can reach."""
+    start, stop = window
+    rows = scenario.reached
+    epsilon = params["epsilon"]
+    reserves_noise, exposure_noise = organisation_noise(
+        seed, rows, start, stop, params["reserves_noise"], params["exposure_noise"]
+    )
+    income_change = scenario.shift.income_change(scenario.subcontract_weights[:, start:stop], rows)
+    buffers = np.maximum(table.reserves[rows, None] * reserves_noise, epsilon)
+    t_adj = values["t_adj"][start:stop]
     h0 = first_round_distress(income_change, buffers, t_adj[None, :], epsilon)
-    return debtrank(scenario.matrix, h0, weights, scale=exposure_noise / buffers, t_adj=t_adj)
+    exposure_noise /= buffers
+    return debtrank(
+        scenario.reached_matrix, h0, weights[rows], scale=exposure_noise, t_adj=t_adj, normalise=False
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -312,50 +325,39 @@ def evaluate_exercise(
     k_hops = round(params["k_hops"])
     status_quo_ties = ExposureTies.status_quo(table, ecosystem)
 
-    scenarios = [
-        _prepare(table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed)
-        for bid in bids
-    ]
-    for chunk, (start, stop) in enumerate(_chunks(table.n, draws)):
-        reserves_noise, exposure_noise = organisation_noise(
-            seed, chunk, table.n, stop - start, params["reserves_noise"], params["exposure_noise"]
-        )
-        window = slice(start, stop)
-        for scenario in scenarios:
-            result = _run_contagion(
+    # services x draws, one buffer for the status quo and then each bid in turn (a bid adds one service)
+    open_buffer = np.ones((len(ecosystem.services) + 1, draws))
+    status_quo = _status_quo(
+        table, ecosystem, exercise, cohorts, values, seed, k_hops, social, proxies, open_buffer
+    )
+    results = []
+    for bid in bids:
+        scenario = _prepare(table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed)
+        for start, stop in _chunks(scenario.reached.size, draws):
+            result = _run_contagion(scenario, table, values, (start, stop), impact_weights, params, seed)
+            _accumulate(scenario, social, result, proxies[:, start:stop], slice(start, stop))
+        open_scale = open_buffer[: scenario.service_owner.size]
+        touched = _fill_open_scale(open_scale, scenario)
+        results.append(
+            _bid_result(
                 scenario,
                 table,
+                ecosystem,
+                exercise,
+                cohorts,
+                params,
                 values,
-                reserves_noise,
-                exposure_noise,
-                window,
+                central,
+                evidence,
+                social,
                 impact_weights,
-                params["epsilon"],
+                status_quo,
+                k_hops,
+                seed,
+                open_scale,
             )
-            _accumulate(scenario, social, result, proxies[:, window], window)
-
-    status_quo = _status_quo(
-        table, ecosystem, exercise, cohorts, values, draws, seed, k_hops, social, proxies
-    )
-    results = [
-        _bid_result(
-            scenario,
-            table,
-            ecosystem,
-            exercise,
-            cohorts,
-            params,
-            values,
-            central,
-            evidence,
-            social,
-            impact_weights,
-            status_quo,
-            k_hops,
-            seed,
         )
-        for scenario in scenarios
-    ]
+        open_scale[touched] = 1.0
     beats = probability_beats([r.net_impact.draws for r in results])
     evaluation = Evaluation(exercise.id, params, draws, seed, status_quo, results, beats)
     evaluation.ranking = _rank(evaluation, exercise, bids)
@@ -393,6 +395,8 @@ def _prepare(
 ) -> _BidScenario:
     shift = funding_shift(table, ecosystem, exercise, bid)
     ties = status_quo_ties.after_award(table, ecosystem, exercise, bid, evidence)
+    matrix = ties.matrix(table.n)
+    reached = np.flatnonzero(reach(matrix, _may_lose(shift)))
     network = pathway_model.build_network(ecosystem, exercise, bid, evidence)
     rng = _generator(seed, _CLAIMS, bid.id)
     sub_u = rng.random((len(bid.subcontracts), draws))
@@ -401,21 +405,20 @@ def _prepare(
     excluded = np.zeros(table.n, dtype=bool)
     if bid.bidder in table.position:
         excluded[table.position[bid.bidder]] = True
-    owner = _service_owner_index(table, network.service_owner)
     return _BidScenario(
         bid=bid,
         shift=shift,
         ties=ties,
-        matrix=ties.matrix(table.n),
+        matrix=matrix,
+        reached=reached,
+        reached_matrix=restrict(matrix, reached),
         network=network,
-        service_owner=owner,
+        service_owner=_service_owner_index(table, network.service_owner),
         excluded=excluded,
         subcontract_weights=claim_weights(shift.states, p, sub_u),
         commitment_weights=claim_weights([c.state for c in bid.commitments], p, com_u),
         closures=np.zeros(table.n, dtype=np.int64),
-        tracked=np.zeros(0, dtype=np.int64),
-        tracked_h=np.zeros((0, draws), dtype=np.float32),
-        open_scale=np.ones((owner.size, draws), dtype=np.float32),
+        reached_h=np.zeros((reached.size, draws), dtype=np.float32),
         social_capital_loss=np.zeros(draws),
         additional_stress=np.zeros(draws),
         total_stress=np.zeros(draws),
@@ -424,25 +427,39 @@ def _prepare(
     )
 
 
+def _may_lose(shift: FundingShift) -> np.ndarray:
+    """Organisations whose income can fall in some draw: the first-round seeds of contagion."""
+    lowest = shift.fixed.copy()
+    if shift.bidder is not None:
+        lowest[shift.bidder] -= shift.amounts.sum()  # if every subcontract is passed on
+    return lowest <= -PENNY_ROUNDING
+
+
 def _accumulate(
     scenario: _BidScenario, social: SocialCapital, result: DebtRankResult, proxies: np.ndarray, window: slice
 ) -> None:
     h = result.h
-    if window.start == 0:
-        # Track the organisations distressed in the first chunk (distress spreads along the same ties in
-        # every draw), most distressed first.
-        touched = np.flatnonzero(h.max(axis=1) > 0)
-        order = np.argsort(-h[touched].mean(axis=1), kind="stable")[:TRACKED_ORGANISATIONS]
-        scenario.tracked = np.sort(touched[order])
-        scenario.tracked_h = np.zeros((scenario.tracked.size, scenario.open_scale.shape[1]), dtype=np.float32)
-    scenario.tracked_h[:, window] = h[scenario.tracked]
-    scenario.closures += (h >= 1.0).sum(axis=1)
-    scenario.open_scale[:, window] = _open_scale(h, scenario.service_owner)
-    scenario.social_capital_loss[window] = social.loss_by_draw(h, proxies, scenario.excluded)
+    rows = scenario.reached
+    scenario.reached_h[:, window] = h
+    scenario.closures[rows] += (h >= 1.0).sum(axis=1)
+    scenario.social_capital_loss[window] = social.loss_by_draw(h, proxies, scenario.excluded, rows)
     scenario.additional_stress[window] = result.additional_stress
     scenario.total_stress[window] = result.total_stress
     scenario.failed[window] = result.failed
     scenario.additional_failed[window] = result.additional_failed
+
+
+def _fill_open_scale(open_scale: np.ndarray, scenario: _BidScenario) -> np.ndarray:
+    """1 - final distress of each service's owner per draw (1 where distress cannot reach the owner).
+
+    The buffer holds ones outside the rows it returns; the caller puts those back to one afterwards.
+    """
+    position = np.full(scenario.closures.size + 1, -1, dtype=np.int64)  # last slot: owner not in register
+    position[scenario.reached] = np.arange(scenario.reached.size)
+    where = position[scenario.service_owner]
+    touched = np.flatnonzero(where >= 0)
+    open_scale[touched] = 1.0 - scenario.reached_h[where[touched]]
+    return touched
 
 
 def _status_quo(
@@ -451,11 +468,11 @@ def _status_quo(
     exercise: Exercise,
     cohorts: list[Cohort],
     values: Mapping[str, np.ndarray],
-    draws: int,
     seed: int,
     k_hops: int,
     social: SocialCapital,
     proxies: np.ndarray,
+    open_buffer: np.ndarray,
 ) -> StatusQuo:
     replaced = replaced_ties(ecosystem, exercise)
     r2, r3 = status_quo_retained_per_year(
@@ -466,7 +483,7 @@ def _status_quo(
         values["respend_share"],
     )
     network = pathway_model.build_network(ecosystem, exercise, None, evidence_weights(0.0))
-    open_all = np.ones((network.n_services, draws))
+    open_all = open_buffer[: network.n_services]  # all ones: no distress in the status quo
     result = pathway_model.cohort_pathways(
         network, cohorts, open_all, _generator(seed, _PATHWAYS, ""), k_hops
     )
@@ -510,6 +527,7 @@ def _bid_result(
     status_quo: StatusQuo,
     k_hops: int,
     seed: int,
+    open_scale: np.ndarray,
 ) -> BidEvaluation:
     bid = scenario.bid
     draws = scenario.social_capital_loss.size
@@ -517,7 +535,7 @@ def _bid_result(
     term_annuity = float(annuity(exercise.term_years, rate))
 
     pathways = pathway_model.cohort_pathways(
-        scenario.network, cohorts, scenario.open_scale, _generator(seed, _PATHWAYS, bid.id), k_hops
+        scenario.network, cohorts, open_scale, _generator(seed, _PATHWAYS, bid.id), k_hops
     )
     unit_costs = np.array([c.unit_cost_unmet_need for c in cohorts], dtype=float)
     extra_falling = pathways.people_falling_through - status_quo.pathways.people_falling_through
@@ -712,13 +730,13 @@ def _organisations_at_risk(
         return []
     central_s = social.value(np.array([params[name] for name in SOCIAL_CAPITAL_PROXIES]))
     links = _distress_links(scenario, table, ecosystem, run, set(at_risk.tolist()), bid)
-    tracked_row = {int(org): row for row, org in enumerate(scenario.tracked)}
+    reached_row = {int(org): row for row, org in enumerate(scenario.reached)}
     organisations = {o.id: o for o in ecosystem.organisations}
     risks = []
     for i in at_risk.tolist():
-        row = tracked_row.get(i)
+        row = reached_row.get(i)
         low, high = (
-            (float(x) for x in np.quantile(scenario.tracked_h[row], [0.05, 0.95]))
+            (float(x) for x in np.quantile(scenario.reached_h[row], [0.05, 0.95]))
             if row is not None
             else (float("nan"), float("nan"))
         )

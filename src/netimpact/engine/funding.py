@@ -18,6 +18,7 @@ from netimpact.domain.vocabulary import ClaimState, OrgKind
 from .contagion import ExposureMatrix
 
 WEEKS_PER_YEAR = 52
+PENNY_ROUNDING = 0.005  # £: income changes smaller than half a penny are rounding
 
 
 def evidence_weights(p_unconfirmed: float) -> dict[ClaimState, float]:
@@ -113,19 +114,24 @@ class FundingShift:
     bidder: int | None  # None when the bidder is not in the register
     lost: dict[int, list[FundingTie]] = field(default_factory=dict)  # replaced streams each org loses
 
-    def income_change(self, weights: np.ndarray) -> np.ndarray:
-        """weights: subcontracts x draws (or subcontracts); returns n x draws (or n)."""
+    def income_change(self, weights: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """weights: subcontracts x draws (or subcontracts); returns n x draws (or n).
+
+        With `rows` (sorted organisation indices), only those organisations' rows are computed.
+        """
         weights = np.asarray(weights, dtype=float)
+        keep = np.arange(self.fixed.size) if rows is None else np.asarray(rows, dtype=np.int64)
         passed = self.amounts.reshape((-1,) + (1,) * (weights.ndim - 1)) * weights
-        change = (
-            np.repeat(self.fixed[:, None], weights.shape[1], axis=1)
-            if weights.ndim == 2
-            else self.fixed.copy()
-        )
-        if self.partners.size:
-            np.add.at(change, self.partners, passed)
+        base = self.fixed[keep]
+        change = np.repeat(base[:, None], weights.shape[1], axis=1) if weights.ndim == 2 else base.copy()
+        if self.partners.size and keep.size:
+            where = np.searchsorted(keep, self.partners)
+            hit = (where < keep.size) & (keep[np.minimum(where, keep.size - 1)] == self.partners)
+            np.add.at(change, where[hit], passed[hit])
             if self.bidder is not None:
-                change[self.bidder] -= passed.sum(axis=0)
+                b = np.searchsorted(keep, self.bidder)
+                if b < keep.size and keep[b] == self.bidder:
+                    change[b] -= passed.sum(axis=0)
         return change
 
     def central_weights(self, evidence: Mapping[ClaimState, float]) -> np.ndarray:
@@ -254,6 +260,11 @@ class ExposureTies:
 def first_round_distress(
     income_change: np.ndarray, reserves: np.ndarray, t_adj: np.ndarray | float, epsilon: float
 ) -> np.ndarray:
-    """Section 2: h0 = min(1, L * T_adj / max(R, epsilon)), L = max(0, -dI). Arrays broadcast (n x draws)."""
+    """Section 2: h0 = min(1, L * T_adj / max(R, epsilon)), L = max(0, -dI). Arrays broadcast (n x draws).
+
+    A loss under half a penny is the rounding of sums of £ amounts, not a loss: it would otherwise make an
+    organisation "distressed" (h > 0) and start a cascade of negligible distress.
+    """
     loss = np.maximum(0.0, -income_change)
+    loss = np.where(loss < PENNY_ROUNDING, 0.0, loss)
     return np.minimum(1.0, loss * t_adj / np.maximum(reserves, epsilon))

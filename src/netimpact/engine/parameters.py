@@ -460,6 +460,14 @@ class ParameterSet:
         digest = hashlib.sha256(json.dumps(sorted(overrides.items())).encode()).hexdigest()[:8]
         return ParameterSet(self.name, f"{self.version}+{digest}", updated)
 
+    def without_uncertainty(self) -> ParameterSet:
+        """The same values with no distributions and no noise: every Monte Carlo draw is the central case
+        (claims left unanswered are still drawn). For checking figures by hand and for tests."""
+        updated = {name: replace(p, distribution=None) for name, p in self.parameters.items()}
+        for name in ("reserves_noise", "exposure_noise"):
+            updated[name] = replace(updated[name], value=0.0)
+        return ParameterSet(self.name, f"{self.version}+no-uncertainty", updated)
+
     @classmethod
     def from_json(cls, path: str | Path) -> ParameterSet:
         """A council's own set: {"name", "version", "parameters": {name: {"value", "unit", "source",

@@ -48,6 +48,8 @@ def first_round_distress(
     h0 = {}
     for org_id, delta in change.items():
         loss = max(0.0, -delta)
+        if loss < 0.005:  # half a penny: rounding of sums of £ amounts, not a loss
+            loss = 0.0
         h0[org_id] = min(1.0, loss * t_adj / max(buffers[org_id], epsilon))
     return h0
 
