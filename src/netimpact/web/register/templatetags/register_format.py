@@ -31,6 +31,25 @@ KIND_TAG_CLASSES = {
     OrgKind.PRIVATE_COMPANY: "govuk-tag--grey",
 }
 
+# Short names for tags in tables, where the full label would wrap; pages give the full label elsewhere.
+KIND_SHORT_LABELS = {
+    OrgKind.LOCAL_VCSE: "Local VCSE",
+    OrgKind.FAITH_GROUP: "Faith group",
+    OrgKind.SOCIAL_ENTERPRISE: "Social enterprise",
+    OrgKind.PUBLIC_BODY: "Public body",
+    OrgKind.NHS: "NHS",
+    OrgKind.OUTSIDE_PROVIDER: "Outside provider",
+    OrgKind.PRIVATE_COMPANY: "Private company",
+}
+
+
+@register.filter
+def kind_short(code: str) -> str:
+    try:
+        return KIND_SHORT_LABELS[OrgKind(code)]
+    except (KeyError, ValueError):
+        return str(code)
+
 
 @register.filter
 def money(amount: float | None) -> str:
