@@ -151,3 +151,20 @@ def test_bad_input_is_named() -> None:
     bids[1].subcontracts[0].partner = "NOWHERE"
     with pytest.raises(ValueError, match="'NOWHERE' is not in the register"):
         evaluate_exercise(ecosystem, exercise, bids, draws=5)
+
+
+def test_ranking_applies_the_published_criteria() -> None:
+    ecosystem, exercise, bids = story_city()
+    bids[0].quality_score, bids[1].quality_score = 0.6, 0.6
+    result = evaluate_exercise(ecosystem, exercise, bids, FIXED, draws=20)
+    ranking = result.ranking
+    assert ranking.status == "complete"
+    # Budget-anchored on the £200k ceiling: the cheapest (outside, £150k) scores 1, local (£190k) 0.2.
+    assert ranking.price.scores.tolist() == pytest.approx([1.0, 0.2])
+    assert ranking.net_impact_scores[1].tolist() == pytest.approx([1.0] * 20)  # local has the best net impact
+    assert result.to_dict()["ranking"]["stability"]["winner"] in {"outside", "local"}
+
+
+def test_ranking_waits_for_quality_scores(evaluation) -> None:
+    assert evaluation.ranking.status == "incomplete"
+    assert "no moderated quality score" in evaluation.ranking.reason

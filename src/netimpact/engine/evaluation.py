@@ -628,9 +628,12 @@ def _compliance(bid: Bid, exercise: Exercise) -> tuple[bool, str]:
 
 
 def probability_beats(net_draws: Sequence[np.ndarray]) -> np.ndarray:
-    """[b, b'] = share of draws in which bid b's net impact is strictly greater than bid b''s."""
-    stacked = np.vstack(net_draws) if net_draws else np.zeros((0, 0))
-    return (stacked[:, None, :] > stacked[None, :, :]).mean(axis=2) if stacked.size else np.zeros((0, 0))
+    """[b, b'] = share of draws in which bid b's net impact is above bid b''s (ties count a half)."""
+    from . import ranking
+
+    if not net_draws:
+        return np.zeros((0, 0))
+    return ranking.probability_beats(np.vstack(net_draws))
 
 
 def _contagion_summary(
@@ -898,11 +901,102 @@ def _indicators_dict(ind: VulnerabilityIndicators) -> dict[str, Any]:
     }
 
 
-def _rank(evaluation: Evaluation, exercise: Exercise, bids: Sequence[Bid]) -> Any:
-    """The pathways & ranking module's ranking of the evaluated bids, when it provides one."""
-    try:
-        from . import ranking
-    except ImportError:
+@dataclass(slots=True)
+class Ranking:
+    """The published award criteria applied to the evaluated bids (section 8), via netimpact.engine.ranking.
+
+    `status` is "complete", or "incomplete" with `reason` when some compliant bid has no moderated quality
+    score yet (price and net impact scores are still given).
+    """
+
+    status: str
+    reason: str
+    price: Any  # ranking.PriceScores
+    net_impact_scores: np.ndarray  # bids x draws, 0..1, NaN for non-compliant bids
+    award_scores: np.ndarray | None  # bids x draws
+    win_probability: np.ndarray | None
+    probability_beats: np.ndarray | None  # on award score, ties a half
+    stability: Any = None  # ranking.RankStability
+    weight_flip: Any = None  # ranking.WeightFlip
+    bid_ids: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        def per_bid(values: np.ndarray | None) -> dict[str, float | None] | None:
+            if values is None:
+                return None
+            return {b: (None if np.isnan(v) else float(v)) for b, v in zip(self.bid_ids, values, strict=True)}
+
+        award = None if self.award_scores is None else np.median(self.award_scores, axis=1)
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "price": self.price.to_dict(),
+            "net_impact_score_median": per_bid(np.median(self.net_impact_scores, axis=1)),
+            "award_score_median": per_bid(award),
+            "win_probability": per_bid(self.win_probability),
+            "stability": None if self.stability is None else self.stability.to_dict(),
+            "weight_flip": None if self.weight_flip is None else self.weight_flip.to_dict(),
+            "notes": self.notes,
+        }
+
+
+def _rank(evaluation: Evaluation, exercise: Exercise, bids: Sequence[Bid]) -> Ranking | None:
+    """Price scores, net impact scores, award scores and their sensitivity to the published weights."""
+    from . import ranking
+
+    if not bids:
         return None
-    rank = getattr(ranking, "rank_evaluation", None)
-    return None if rank is None else rank(evaluation, exercise, bids)
+    ids = tuple(b.id for b in bids)
+    ceiling = exercise.price_ceiling_per_year or exercise.budget_per_year
+    try:
+        price = ranking.price_scores(
+            ids, [b.price_per_year for b in bids], exercise.criteria.price_formula, ceiling
+        )
+    except ranking.RankingError as exc:
+        return Ranking("incomplete", str(exc), None, np.zeros((0, 0)), None, None, None, bid_ids=ids)
+    net = np.vstack([result.net_impact.draws for result in evaluation.bids])
+    anchor = max(exercise.budget_per_year * exercise.term_years, 1.0)
+    impact = ranking.net_impact_scores(net, price.compliant, anchor)
+    notes = [ranking.RELATIVE_FORMULA_NOTE]
+    unscored = [b.id for b, ok in zip(bids, price.compliant, strict=True) if ok and b.quality_score is None]
+    if unscored:
+        reason = f"no moderated quality score yet for bid(s) {', '.join(unscored)}"
+        return Ranking("incomplete", reason, price, impact, None, None, None, bid_ids=ids, notes=notes)
+    quality = np.array([np.nan if b.quality_score is None else b.quality_score for b in bids])
+    award = ranking.award_scores(quality, price.scores, impact, exercise.criteria)
+    return Ranking(
+        "complete",
+        "",
+        price,
+        impact,
+        award,
+        ranking.win_probability(award),
+        ranking.probability_beats(award),
+        ranking.rank_stability(ids, quality, price.scores, impact, exercise.criteria),
+        ranking.smallest_weight_change_to_flip(ids, quality, price.scores, impact, exercise.criteria),
+        ids,
+        notes,
+    )
+
+
+def net_impact_tornado(
+    ecosystem: Ecosystem,
+    exercise: Exercise,
+    bids: Sequence[Bid],
+    names: Sequence[str],
+    parameters: ParameterSet | None = None,
+    draws: int = 200,
+    seed: int = 0,
+) -> Any:
+    """Tornado of median net impact per bid as each named parameter moves to its low and high value
+    (netimpact.engine.ranking.tornado), with one seed throughout so bars show the parameter, not noise."""
+    from . import ranking
+
+    base = parameters or ParameterSet.default()
+
+    def median_net(params: ParameterSet) -> np.ndarray:
+        result = evaluate_exercise(ecosystem, exercise, bids, params, draws=draws, seed=seed)
+        return np.array([b.net_impact.median for b in result.bids])
+
+    return ranking.tornado(median_net, base, names, bid_ids=[b.id for b in bids])
