@@ -26,6 +26,7 @@ docs/impact-engine-pathways.md explains the model and its choices for officers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,6 +117,7 @@ class ServiceNetwork:
     claimed_links: tuple[ClaimedLink, ...]
     register_cohorts: tuple[Cohort, ...]  # every cohort in the register: they share services' capacity
     index: dict[str, int] = field(default_factory=dict)
+    _lookup: _NodeLookup | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.index:
@@ -143,6 +145,17 @@ class ServiceNetwork:
     def claimed_edge_probability(self) -> np.ndarray:
         """Probability that each claimed link exists (its evidence weight), in `claimed_links` order."""
         return np.array([link.probability for link in self.claimed_links], dtype=float)
+
+    @property
+    def lookup(self) -> _NodeLookup:
+        """Node attributes as arrays, built once per network."""
+        if self._lookup is None:
+            self._lookup = _NodeLookup.of(self.nodes)
+        return self._lookup
+
+    def usable_mask(self, cohort: Cohort) -> np.ndarray:
+        """Services eligible for the cohort and in its wards (open or not), as a bool array."""
+        return self.lookup.usable(cohort)
 
     @property
     def bid_service_index(self) -> int | None:
@@ -231,23 +244,27 @@ def _funding_lost_share(ecosystem: Ecosystem, exercise: Exercise) -> dict[str, f
             )
     replaced = set(exercise.replaced_streams)
 
-    named_total: dict[str, float] = {}
+    # First the replaced ties: which services and organisations they touch. Then only those totals.
     named_replaced: dict[str, float] = {}
     unnamed_replaced: dict[str, float] = {}
-    ties_received: dict[str, float] = {}
-    for tie in ecosystem.funding:
+    for tie_id in replaced:
+        tie = ties[tie_id]
         amount = _non_negative(tie.amount_per_year, f"funding tie {tie.id!r}: amount_per_year")
-        ties_received[tie.recipient] = ties_received.get(tie.recipient, 0.0) + amount
         if tie.service is not None:
             if tie.service not in service_ids:
                 raise PathwayError(
                     f"funding tie {tie.id!r} names service {tie.service!r}, not in the register"
                 )
-            named_total[tie.service] = named_total.get(tie.service, 0.0) + amount
-            if tie.id in replaced:
-                named_replaced[tie.service] = named_replaced.get(tie.service, 0.0) + amount
-        elif tie.id in replaced:
+            named_replaced[tie.service] = named_replaced.get(tie.service, 0.0) + amount
+        else:
             unnamed_replaced[tie.recipient] = unnamed_replaced.get(tie.recipient, 0.0) + amount
+    named_total = dict.fromkeys(named_replaced, 0.0)
+    ties_received = dict.fromkeys(unnamed_replaced, 0.0)
+    for tie in ecosystem.funding:
+        if tie.service in named_total:
+            named_total[tie.service] += max(0.0, tie.amount_per_year)
+        if tie.recipient in ties_received:
+            ties_received[tie.recipient] += max(0.0, tie.amount_per_year)
 
     organisations = {org.id: org for org in ecosystem.organisations}
     org_share = {
@@ -332,7 +349,7 @@ def _claimed_links(
 
 def _non_negative(value: float, where: str) -> float:
     value = float(value)
-    if not np.isfinite(value) or value < 0:
+    if not math.isfinite(value) or value < 0:
         raise PathwayError(f"{where} must be a finite number >= 0, got {value!r}")
     return value
 
@@ -512,7 +529,13 @@ def pathways_given_links(
     k: int,
 ) -> PathwayResult:
     """As `cohort_pathways`, with the claimed links' existence per draw given (n_links x n_draws bool)."""
-    open_scale, row_min, row_max = _checked_open_scale(network, open_scale)
+    _check_cohorts(cohorts)
+    lookup = network.lookup
+    relevant = np.zeros(network.n_services, dtype=bool)
+    for cohort in cohorts:
+        relevant |= network.usable_mask(cohort)
+    relevant &= ~lookup.closed_by_award
+    open_scale, row_min, row_max = _checked_open_scale(network, open_scale, relevant)
     n_draws = open_scale.shape[1]
     present = np.asarray(claimed_links_present, dtype=bool)
     if present.shape != (len(network.claimed_links), n_draws):
@@ -521,7 +544,6 @@ def pathways_given_links(
     if isinstance(k, bool) or int(k) != k or k < 0 or k > 200:
         raise PathwayError(f"k (referral hops) must be a whole number from 0 to 200, got {k!r}")
     k = int(k)
-    _check_cohorts(cohorts)
 
     shares = _capacity_shares(network, cohorts)
     scale_constant = row_min == row_max
@@ -559,17 +581,25 @@ def pathways_given_links(
     )
 
 
-def _checked_open_scale(network: ServiceNetwork, open_scale: np.ndarray
+def _checked_open_scale(network: ServiceNetwork, open_scale: np.ndarray, relevant: np.ndarray
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The array as floats, with each service's lowest and highest value over the draws."""
+    """The array as floats, with each relevant service's lowest and highest value over the draws.
+
+    Rows of services no cohort can use are never read (their min and max are reported as 1): at city scale
+    reading the whole array twice is the largest cost of a scenario.
+    """
     open_scale = np.asarray(open_scale, dtype=float)
     if open_scale.ndim != 2 or open_scale.shape[0] != network.n_services:
         raise PathwayError(f"open_scale has shape {open_scale.shape}, expected ({network.n_services}, "
                            f"n_draws): one row per service in the network's order")
-    if open_scale.shape[1] == 0:
-        ones = np.ones(network.n_services)
-        return open_scale, ones, ones
-    row_min, row_max = open_scale.min(axis=1), open_scale.max(axis=1)
+    row_min, row_max = np.ones(network.n_services), np.ones(network.n_services)
+    if open_scale.shape[1] == 0 or not relevant.any():
+        return open_scale, row_min, row_max
+    if relevant.all():
+        row_min, row_max = open_scale.min(axis=1), open_scale.max(axis=1)
+    else:
+        rows = open_scale[relevant]
+        row_min[relevant], row_max[relevant] = rows.min(axis=1), rows.max(axis=1)
     bad_rows = ~((row_min >= 0.0) & (row_max <= 1.0))  # NaN fails both tests
     if bad_rows.any():
         row = int(np.flatnonzero(bad_rows)[0])
@@ -619,9 +649,70 @@ def _capacity_shares(network: ServiceNetwork, cohorts: Sequence[Cohort]) -> np.n
 
 
 def _uses(network: ServiceNetwork, cohort: Cohort) -> np.ndarray:
-    needs = set(cohort.needs)
-    return np.array([n.usable_by(cohort) and not n.needs.isdisjoint(needs) for n in network.nodes],
-                    dtype=bool)
+    lookup = network.lookup
+    return network.usable_mask(cohort) & lookup.meets_any(cohort.needs)
+
+
+@dataclass(frozen=True, slots=True)
+class _NodeLookup:
+    """Who may use each service, what it meets and where it takes people from, as arrays."""
+
+    open_to_all: np.ndarray  # bool: no eligibility list
+    eligible_by_cohort: dict[str, np.ndarray]  # cohort id -> node indices listing it
+    citywide: np.ndarray  # bool: no ward list
+    nodes_by_ward: dict[str, np.ndarray]
+    needs: np.ndarray  # n x len(Need) bool
+    entry_points: np.ndarray  # n x len(EntryPoint) bool
+    closed_by_award: np.ndarray  # bool
+    capacity: np.ndarray  # people a year in the scenario
+
+    @classmethod
+    def of(cls, nodes: Sequence[ServiceNode]) -> _NodeLookup:
+        eligible: dict[str, list[int]] = {}
+        wards: dict[str, list[int]] = {}
+        for i, node in enumerate(nodes):
+            for cohort_id in node.eligible_cohorts:
+                eligible.setdefault(cohort_id, []).append(i)
+            for ward in node.wards:
+                wards.setdefault(ward, []).append(i)
+        need_column = {need: j for j, need in enumerate(Need)}
+        entry_column = {entry: j for j, entry in enumerate(EntryPoint)}
+        needs = np.zeros((len(nodes), len(need_column)), dtype=bool)
+        entries = np.zeros((len(nodes), len(entry_column)), dtype=bool)
+        for i, node in enumerate(nodes):
+            needs[i, [need_column[n] for n in node.needs]] = True
+            entries[i, [entry_column[e] for e in node.entry_points]] = True
+        return cls(
+            open_to_all=np.array([not n.eligible_cohorts for n in nodes], dtype=bool),
+            eligible_by_cohort={k: np.array(v, dtype=np.int64) for k, v in eligible.items()},
+            citywide=np.array([not n.wards for n in nodes], dtype=bool),
+            nodes_by_ward={k: np.array(v, dtype=np.int64) for k, v in wards.items()},
+            needs=needs,
+            entry_points=entries,
+            closed_by_award=np.array([n.closed_by_award for n in nodes], dtype=bool),
+            capacity=np.array([n.capacity for n in nodes], dtype=float),
+        )
+
+    def usable(self, cohort: Cohort) -> np.ndarray:
+        eligible = self.open_to_all.copy()
+        eligible[self.eligible_by_cohort.get(cohort.id, np.zeros(0, dtype=np.int64))] = True
+        if not cohort.wards:
+            return eligible
+        in_wards = self.citywide.copy()
+        for ward in cohort.wards:
+            in_wards[self.nodes_by_ward.get(ward, np.zeros(0, dtype=np.int64))] = True
+        return eligible & in_wards
+
+    def meets_any(self, needs: Sequence[Need]) -> np.ndarray:
+        return self.meets(needs).any(axis=1)
+
+    def meets(self, needs: Sequence[Need]) -> np.ndarray:
+        columns = [list(Need).index(n) for n in needs]
+        return self.needs[:, columns]
+
+    def enters(self, entries: Sequence[EntryPoint]) -> np.ndarray:
+        columns = [list(EntryPoint).index(e) for e in entries]
+        return self.entry_points[:, columns]
 
 
 @dataclass(slots=True)
@@ -683,8 +774,8 @@ class _CohortFrame:
         bits = (subsets[:, None] >> np.arange(len(entries))[None, :]) & 1
         needs = tuple(dict.fromkeys(cohort.needs))
 
-        usable = np.array([n.usable_by(cohort) and not n.closed_by_award for n in network.nodes], dtype=bool)
-        usable &= ~never_open
+        lookup = network.lookup
+        usable = network.usable_mask(cohort) & ~lookup.closed_by_award & ~never_open
         nodes = np.flatnonzero(usable)
         local = np.full(network.n_services, -1, dtype=np.int64)
         local[nodes] = np.arange(len(nodes))
@@ -692,8 +783,8 @@ class _CohortFrame:
         always_open = row_min[nodes] > 0
 
         keep = (local[network.referral_from] >= 0) & (local[network.referral_to] >= 0)
-        sure_src = list(local[network.referral_from[keep]])
-        sure_dst = list(local[network.referral_to[keep]])
+        sure_src: list[int] = []
+        sure_dst: list[int] = []
         var_src, var_dst, var_link = [], [], []
         for row, link in enumerate(network.claimed_links):
             a, b = local[link.bid_service], local[link.partner_service]
@@ -706,14 +797,13 @@ class _CohortFrame:
                 var_src += [a, b]
                 var_dst += [b, a]
                 var_link += [row, row]
-        sure = (np.array(sure_src, dtype=np.int64), np.array(sure_dst, dtype=np.int64))
+        sure = (np.concatenate([local[network.referral_from[keep]], np.array(sure_src, dtype=np.int64)]),
+                np.concatenate([local[network.referral_to[keep]], np.array(sure_dst, dtype=np.int64)]))
         var = (np.array(var_src, dtype=np.int64), np.array(var_dst, dtype=np.int64),
                np.array(var_link, dtype=np.int64))
 
-        is_entry = np.array([[e in network.nodes[g].entry_points for e in entries] for g in nodes],
-                            dtype=bool).reshape(m, len(entries))
-        meets = np.array([[n in network.nodes[g].needs for n in needs] for g in nodes],
-                         dtype=bool).reshape(m, len(needs))
+        is_entry = lookup.enters(entries)[nodes]
+        meets = lookup.meets(needs)[nodes]
         fullest = hop_distances(m, np.concatenate([sure[0], var[0]]), np.concatenate([sure[1], var[1]]),
                                 is_entry, np.ones(m, dtype=bool), k)
         barest = hop_distances(m, sure[0], sure[1], is_entry, always_open, k)
@@ -752,7 +842,7 @@ class _CohortFrame:
             nodes=nodes,
             is_entry=is_entry,
             meets=meets,
-            capacity=np.array([network.nodes[g].capacity for g in nodes], dtype=float) * share[nodes],
+            capacity=lookup.capacity[nodes] * share[nodes],
             dist=barest,
             dist_fullest=fullest,
             unsure=unsure,
@@ -960,7 +1050,7 @@ class _StructuralView:
     @classmethod
     def build(cls, network: ServiceNetwork, cohort: Cohort, entries: Sequence[EntryPoint], k: int
               ) -> _StructuralView:
-        nodes = np.flatnonzero([n.usable_by(cohort) for n in network.nodes])
+        nodes = np.flatnonzero(network.usable_mask(cohort))
         local = np.full(network.n_services, -1, dtype=np.int64)
         local[nodes] = np.arange(len(nodes))
         keep = (local[network.referral_from] >= 0) & (local[network.referral_to] >= 0)
@@ -973,8 +1063,7 @@ class _StructuralView:
                 dst += [b, a]
                 rows += [row, row]
         src_a, dst_a = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
-        is_entry = np.array([[e in network.nodes[g].entry_points for e in entries] for g in nodes],
-                            dtype=bool).reshape(len(nodes), len(entries))
+        is_entry = network.lookup.enters(entries)[nodes]
         dist = hop_distances(len(nodes), src_a, dst_a, is_entry, np.ones(len(nodes), dtype=bool), k)
         return cls(nodes, src_a, dst_a, np.array(rows, dtype=np.int64), dist, k)
 
@@ -982,7 +1071,7 @@ class _StructuralView:
         self, e: int, need: Need, network: ServiceNetwork, open_scale: np.ndarray, present: np.ndarray
     ) -> tuple[str, int | None, str | None, tuple[RouteElement, ...]]:
         m = len(self.nodes)
-        serving = np.array([need in network.nodes[g].needs for g in self.nodes], dtype=bool)
+        serving = network.lookup.meets([need])[self.nodes, 0]
         if not serving.any():
             return "no_service", None, None, ()
         if not (self.dist[:, e] == 0).any():
