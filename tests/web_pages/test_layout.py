@@ -74,3 +74,18 @@ def test_the_income_chart_draws_bars_in_proportion_and_escapes_text():
 def test_an_empty_income_mix_is_refused():
     with pytest.raises(ValueError, match="at least one income source"):
         income_mix_chart([], chart_id="x")
+
+
+def test_figures_read_in_pounds_percent_and_labels():
+    from netimpact.web.register.templatetags import register_format as f
+
+    assert f.money(1234567.4) == "£1,234,567"
+    assert f.money(-2500) == "−£2,500"
+    assert f.money(None) == "not recorded"
+    assert f.percent(0.125, 1) == "12.5%"
+    assert f.months(None) == "no spending recorded"
+    assert f.label("faith_group", "kind") == "Faith group"
+    assert f.label("made_up", "kind") == "made_up"
+    assert f.claim_tag_class("disputed") == "govuk-tag--red"
+    assert f.claim_tag_class("confirmed") == "govuk-tag--green"
+    assert f.kind_short("local_vcse") == "Local VCSE"

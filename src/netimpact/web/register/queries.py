@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from netimpact.domain import ecosystem as domain
 from netimpact.domain import indicators
@@ -307,10 +307,15 @@ def peer_group_thresholds() -> indicators.VulnerabilityThresholds:
     domain's fixed assumed thresholds apply; the thresholds' `source` says which was used.
     """
     local_kinds = [k.value for k in OrgKind if k.is_local_ecosystem]
-    latest: dict[int, m.FinancialYear] = {}
-    rows = m.FinancialYear.objects.filter(organisation__kind__in=local_kinds).prefetch_related("income_lines")
-    for row in rows.order_by("organisation_id", "year"):
-        latest[row.organisation_id] = row  # ordered by year, so the last one seen is the latest
+    latest_year = (
+        m.FinancialYear.objects.filter(organisation=OuterRef("organisation")).order_by("-year").values("year")[:1]
+    )
+    rows = (
+        m.FinancialYear.objects.filter(organisation__kind__in=local_kinds, year=Subquery(latest_year))
+        .prefetch_related("income_lines")
+        .order_by("organisation_id")
+    )
+    latest = {row.organisation_id: row for row in rows}
     if len(latest) < PEER_GROUP_MINIMUM:
         return indicators.ASSUMED_THRESHOLDS
     register = m.Register.objects.order_by("-pk").first()

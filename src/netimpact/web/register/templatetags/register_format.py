@@ -8,7 +8,15 @@ from urllib.parse import urlencode
 from django import template
 from django.http import QueryDict
 
-from netimpact.domain.vocabulary import EntryPoint, FundingKind, IncomeSource, LabelledEnum, Need, OrgKind
+from netimpact.domain.vocabulary import (
+    ClaimState,
+    EntryPoint,
+    FundingKind,
+    IncomeSource,
+    LabelledEnum,
+    Need,
+    OrgKind,
+)
 
 register = template.Library()
 
@@ -18,6 +26,15 @@ _CODE_LISTS: dict[str, type[LabelledEnum]] = {
     "entry_point": EntryPoint,
     "income_source": IncomeSource,
     "funding_kind": FundingKind,
+    "claim_state": ClaimState,
+}
+
+# A partner's answer to a bid's claim about it: confirmed counts, unanswered counts for little, disputed
+# counts for nothing and is flagged to the panel (mission capability 4). The tag text says which, too.
+CLAIM_TAG_CLASSES = {
+    ClaimState.CONFIRMED: "govuk-tag--green",
+    ClaimState.UNANSWERED: "govuk-tag--yellow",
+    ClaimState.DISPUTED: "govuk-tag--red",
 }
 
 # Tag colours by kind of organisation: the local ecosystem in greens and purples, the state in blues.
@@ -49,6 +66,15 @@ def kind_short(code: str) -> str:
         return KIND_SHORT_LABELS[OrgKind(code)]
     except (KeyError, ValueError):
         return str(code)
+
+
+@register.filter
+def claim_tag_class(code: str) -> str:
+    """The tag colour of a claim state: <strong class="govuk-tag {{ state|claim_tag_class }}">."""
+    try:
+        return CLAIM_TAG_CLASSES[ClaimState(code)]
+    except ValueError:
+        return "govuk-tag--grey"
 
 
 @register.filter
