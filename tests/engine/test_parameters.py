@@ -107,3 +107,13 @@ def test_distributions_are_centred_on_the_value() -> None:
     )
     tri = Distribution("triangular", low_factor=0.5, high_factor=2.0).sample(1.0, rng, 1000)
     assert tri.min() >= 0.5 and tri.max() <= 2.0
+
+
+def test_docs_list_every_parameter() -> None:
+    from netimpact.engine.parameters import parameters_markdown
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "parameters.md"
+    assert path.read_text(encoding="utf-8") == parameters_markdown(), (
+        "docs/parameters.md is out of date: regenerate it with "
+        "python -c 'from netimpact.engine.parameters import parameters_markdown as m; print(m(), end=\"\")'"
+    )

@@ -178,8 +178,7 @@ def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # prag
     n, draws = h0.shape
     h = h0.copy()
     state = np.zeros((n, draws), dtype=np.int8)
-    passing = np.zeros((n, draws))  # h_j of the nodes distressed this round, 0 elsewhere
-    passed = np.zeros((n, draws))
+    passed = np.zeros((n, draws))  # h_j as it was at the start of the round j was distressed in
     for i in prange(n):
         for k in range(draws):
             if h[i, k] > 0.0:
@@ -190,15 +189,13 @@ def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # prag
         for j in prange(n):
             for k in range(draws):
                 if state[j, k] == DISTRESSED:
-                    passing[j, k] = h[j, k]
                     passed[j, k] = h[j, k]
                     active[j] = True
-                else:
-                    passing[j, k] = 0.0
         if not active.any():
             break
         rounds += 1
-        # Rows are independent: each reads only `passing` (fixed in this round) and writes its own row.
+        # Rows are independent: each reads `passed` and `state` of distressed nodes (fixed in this round)
+        # and writes only its own row of h.
         for i in prange(n):
             touched = False
             for p in range(indptr[i], indptr[i + 1]):
@@ -209,14 +206,11 @@ def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # prag
                 f = flow[p]
                 q = premises[p]
                 for k in range(draws):
-                    w = (f * t_adj[k] + q) * scale[i, k]
-                    if w > 1.0:
-                        w = 1.0
-                    h[i, k] += w * passing[j, k]
+                    w = min(1.0, (f * t_adj[k] + q) * scale[i, k])
+                    h[i, k] += w * passed[j, k] * (state[j, k] == DISTRESSED)
             if touched:
                 for k in range(draws):
-                    if h[i, k] > 1.0:
-                        h[i, k] = 1.0
+                    h[i, k] = min(1.0, h[i, k])
         for i in prange(n):
             for k in range(draws):
                 s = state[i, k]

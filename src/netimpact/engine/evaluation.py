@@ -62,7 +62,7 @@ from .social_value import (
     status_quo_retained_per_year,
 )
 
-CHUNK_ELEMENTS = 4_000_000  # reached organisations x draws per chunk: ~32 MB per float64 array
+CHUNK_ELEMENTS = 1_000_000  # reached organisations x draws per chunk: 8 MB per float64 array, reused
 AT_RISK_CLOSURE_PROBABILITY = 0.01  # also listed "at risk" when it closes in at least 1% of draws
 _NOISE, _CLAIMS, _PATHWAYS = 1, 2, 3
 

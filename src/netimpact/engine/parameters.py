@@ -137,7 +137,9 @@ _ASHE_HOUR = (
     "£728 (April 2024), divided by a 37.5-hour week = £19.41 an hour (replacement-cost valuation of "
     "volunteering, as in ONS's household satellite accounts)"
 )
-_GREEN_BOOK = "HM Treasury (2022) The Green Book, Table 8: social time preference rate 3.5% for years 0-30"
+_GREEN_BOOK = (
+    "HM Treasury (2022) The Green Book, discounting: social time preference rate 3.5% a year for years 0-30"
+)
 _NEF = (
     "New Economics Foundation, LM3 study of Northumberland County Council's suppliers: local suppliers "
     "re-spent 76% of their income locally, non-local ones 36% ('£1 spent with a local supplier was worth "
@@ -540,3 +542,40 @@ def _parameter_from_entry(base: ParameterSet, name: str, entry: Any, where: str)
         description=str(entry.get("description", default.description)),
         distribution=distribution,
     )
+
+
+def parameters_markdown(parameters: ParameterSet | None = None) -> str:
+    """docs/parameters.md: every parameter with unit, default, distribution and source (kept in step with
+    the code by a test)."""
+    params = parameters or ParameterSet.default()
+    lines = [
+        "# Impact engine parameters",
+        "",
+        f"Parameter set **{params.name}**, version `{params.version}`. Generated from",
+        "`netimpact.engine.parameters` (`parameters_markdown()`); a test fails if this file and the",
+        "code differ.",
+        "",
+        "Every value is overridable per exercise (`Exercise.parameters`) or by a council's own set",
+        "loaded with `ParameterSet.from_json(path)` (units must match; unknown names and out-of-range",
+        "values are refused, naming the parameter). The distribution is what the Monte Carlo draws,",
+        "centred on the value, so an override moves it. No National TOMs or HACT Social Value Bank",
+        "values are shipped (they are licensed CC BY-NC-ND).",
+        "",
+        "| Parameter | Default | Unit | Range | Monte Carlo | Meaning | Source |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in params:
+        distribution = "fixed" if p.distribution is None else p.distribution.describe()
+        lines.append(
+            f"| `{p.name}` | {p.value:g} | {p.unit} | {p.minimum:g} to {p.maximum:g} | {distribution} | "
+            f"{p.description} | {p.source} |"
+        )
+    lines += [
+        "",
+        "Per-organisation noise: `reserves_noise` and `exposure_noise` are the log-standard deviations of",
+        "multiplicative lognormal noise (median 1) drawn independently for every organisation in every draw.",
+        "Unanswered claims: in each draw each unanswered claim holds (weight 1) with probability",
+        "`p_unconfirmed` of that draw, else 0; the central estimate weights it by `p_unconfirmed`.",
+        "",
+    ]
+    return "\n".join(lines)
