@@ -30,7 +30,7 @@ def test_the_demo_city_round_trips_equal(demo_city, django_assert_max_num_querie
     assert ecosystem == demo_city.ecosystem
     assert (exercise, bids) == (demo_city.exercise, demo_city.bids)
     assert m.Organisation.objects.count() == len(demo_city.ecosystem.organisations) > 250
-    assert elapsed < 1.0, f"loading the demo city took {elapsed:.2f} s"
+    assert elapsed < 1.0, f"loading the demo city took {elapsed:.2f} s"  # measured ~0.1 s
 
 
 def test_the_demo_organisations_filter_by_need_on_the_database(demo_city):

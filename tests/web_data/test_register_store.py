@@ -58,7 +58,8 @@ def test_a_city_of_300_organisations_round_trips_in_well_under_a_second(django_a
     elapsed = time.perf_counter() - started
 
     assert loaded == eco
-    assert elapsed < 0.5, f"loading took {elapsed:.2f} s"
+    # Measured at ~0.2 s; the bound leaves room for a busy CI machine. The query count guards N+1.
+    assert elapsed < 1.0, f"loading took {elapsed:.2f} s"
 
 
 def test_an_org_id_held_by_two_organisations_is_refused_and_nothing_is_written(city):
