@@ -83,8 +83,8 @@ def test_min_cut_over_entry_subsets_equals_max_flow(seed: int, n_entries: int, n
     reach = rng.random((n_services, n_entries)) < 0.4
     capacity = rng.choice([0.0, 2.0, 5.0, 13.0], n_services)
     signature = reach @ (1 << np.arange(n_entries))
-    hist = np.zeros((1, 2**n_entries))
-    np.add.at(hist[0], signature, capacity)
+    hist = np.zeros((2**n_entries, 1))
+    np.add.at(hist[:, 0], signature, capacity)
     bits = (np.arange(2**n_entries)[:, None] >> np.arange(n_entries)) & 1
     flow = _need_flow(hist, bits @ supply)[0]
     assert flow == pytest.approx(_bipartite_max_flow(supply, reach, capacity), abs=1e-9)

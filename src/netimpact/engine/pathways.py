@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from netimpact.domain.commissioning import Bid, Exercise
 from netimpact.domain.ecosystem import Cohort, Ecosystem, Organisation
@@ -730,7 +729,7 @@ class _CohortFrame:
     needs: tuple[Need, ...]
     entries: tuple[EntryPoint, ...]
     entry_share: np.ndarray  # E
-    supply_by_subset: np.ndarray  # 2^E: people a year entering through each subset of entry points
+    supply: np.ndarray  # E: people a year entering through each entry point
     k: int
     nodes: np.ndarray  # global indices of the services usable in some draw (local index = position)
     is_entry: np.ndarray  # m x E bool
@@ -770,8 +769,6 @@ class _CohortFrame:
                                f"{_MAX_ENTRY_POINTS} are supported")
         entry_share = np.array([cohort.entry_shares[e] for e in entries], dtype=float)
         supply = cohort.size_per_year * entry_share
-        subsets = np.arange(2 ** len(entries))
-        bits = (subsets[:, None] >> np.arange(len(entries))[None, :]) & 1
         needs = tuple(dict.fromkeys(cohort.needs))
 
         lookup = network.lookup
@@ -837,7 +834,7 @@ class _CohortFrame:
             needs=needs,
             entries=entries,
             entry_share=entry_share,
-            supply_by_subset=bits @ supply if len(entries) else np.zeros(1),
+            supply=supply,
             k=k,
             nodes=nodes,
             is_entry=is_entry,
@@ -866,7 +863,6 @@ class _CohortFrame:
 
         met = np.zeros((self.n_entries, len(self.needs), n_draws), dtype=bool)
         flows = np.zeros((len(self.needs), n_draws))
-        weights = 1 << np.arange(self.n_entries)
         for j in range(len(self.needs)):
             serving = self.meets[:, j]
             sure_serving = serving & ~unsure_mask
@@ -875,31 +871,64 @@ class _CohortFrame:
             if in_unsure.any():
                 met[:, j, :] |= reach_unsure[:, in_unsure, :].any(axis=1)
 
-            # Capacity by reach signature: H[d, s] = capacity reachable from exactly the entry subset s.
-            hist = np.zeros((n_draws, 2 ** self.n_entries))
-            signature = fixed_reach[sure_serving] @ weights
-            sure_local = np.flatnonzero(sure_serving)
-            reached = signature > 0
-            sure_local, signature = sure_local[reached], signature[reached]
-            constant = self.scale_constant[sure_local]
-            if constant.any():
-                cap = self.capacity[sure_local[constant]] * open_scale[self.nodes[sure_local[constant]], 0]
-                hist += np.bincount(signature[constant], weights=cap, minlength=hist.shape[1])[None, :]
-            if (~constant).any():
-                rows, sig = sure_local[~constant], signature[~constant]
-                order = np.argsort(sig, kind="stable")
-                rows, sig = rows[order], sig[order]
-                starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
-                cap = self.capacity[rows, None] * open_scale[self.nodes[rows]]
-                hist[:, sig[starts]] += np.add.reduceat(cap, starts, axis=0).T
-            if in_unsure.any():
-                rows = self.unsure[in_unsure]
-                sig = np.tensordot(weights, reach_unsure[:, in_unsure, :], axes=(0, 0))  # u' x draws
-                cap = self.capacity[rows, None] * open_scale[self.nodes[rows]]
-                flat = (np.arange(n_draws)[None, :] * hist.shape[1] + sig).ravel()
-                hist += np.bincount(flat, weights=cap.ravel(), minlength=hist.size).reshape(hist.shape)
-            flows[j] = _need_flow(hist, self.supply_by_subset)
+            flows[j] = self._need_flow_chunk(open_scale, np.flatnonzero(sure_serving), fixed_reach,
+                                             self.unsure[in_unsure], reach_unsure[:, in_unsure, :])
         return met, flows
+
+    def _need_flow_chunk(
+        self,
+        open_scale: np.ndarray,
+        sure_rows: np.ndarray,
+        fixed_reach: np.ndarray,
+        unsure_rows: np.ndarray,
+        unsure_reach: np.ndarray,
+    ) -> np.ndarray:
+        """Max flow of one need in each draw of the block (see `_need_flow`).
+
+        Entry points that reach exactly the same services in every draw of the block are merged (their
+        people summed) and those that reach none are dropped: both leave the max flow unchanged and shrink
+        the 2^E subsets the cut runs over.
+        """
+        n_draws = open_scale.shape[1]
+        sure_bits = fixed_reach[sure_rows]  # services x E
+        groups: dict[bytes, list[int]] = {}
+        for e in range(self.n_entries):
+            column = sure_bits[:, e]
+            if not column.any() and not unsure_reach[e].any():
+                continue
+            key = np.packbits(column).tobytes() + np.packbits(unsure_reach[e]).tobytes()
+            groups.setdefault(key, []).append(e)
+        members = list(groups.values())
+        if not members:
+            return np.zeros(n_draws)
+        representative = [g[0] for g in members]
+        supply = np.array([self.supply[g].sum() for g in members])
+        weights = 1 << np.arange(len(members))
+        subsets = np.arange(2 ** len(members))
+        supply_by_subset = ((subsets[:, None] >> np.arange(len(members))[None, :]) & 1) @ supply
+
+        # Capacity by reach signature: hist[s, d] = capacity reachable from exactly the entry subset s.
+        hist = np.zeros((len(subsets), n_draws))
+        signature = sure_bits[:, representative] @ weights
+        reached = signature > 0
+        sure_rows, signature = sure_rows[reached], signature[reached]
+        constant = self.scale_constant[sure_rows]
+        if constant.any():
+            cap = self.capacity[sure_rows[constant]] * open_scale[self.nodes[sure_rows[constant]], 0]
+            hist += np.bincount(signature[constant], weights=cap, minlength=len(subsets))[:, None]
+        if (~constant).any():
+            rows, sig = sure_rows[~constant], signature[~constant]
+            order = np.argsort(sig, kind="stable")
+            rows, sig = rows[order], sig[order]
+            starts = np.flatnonzero(np.r_[True, sig[1:] != sig[:-1]])
+            cap = self.capacity[rows, None] * open_scale[self.nodes[rows]]
+            hist[sig[starts]] += np.add.reduceat(cap, starts, axis=0)
+        if len(unsure_rows):
+            sig = np.tensordot(weights, unsure_reach[representative], axes=(0, 0))  # u' x draws
+            cap = self.capacity[unsure_rows, None] * open_scale[self.nodes[unsure_rows]]
+            flat = (sig * n_draws + np.arange(n_draws)[None, :]).ravel()
+            hist += np.bincount(flat, weights=cap.ravel(), minlength=hist.size).reshape(hist.shape)
+        return _need_flow(hist, supply_by_subset)
 
     def _unsure_reach(self, open_scale: np.ndarray, present: np.ndarray) -> np.ndarray:
         """E x u x draws: whether each unsure service is within k referrals of each entry point.
@@ -949,24 +978,26 @@ def _pack_draws(flags: np.ndarray) -> np.ndarray:
 def _need_flow(hist: np.ndarray, supply_by_subset: np.ndarray) -> np.ndarray:
     """Max flow of one need per draw, exactly, by min-cut over subsets of entry points.
 
-    The bipartite network: source -> entry point e (people entering there), e -> each service meeting the
-    need reachable from e (unbounded), service -> sink (its capacity). A cut keeps a set A of entry points
-    on the source side; it must then cut every service reachable from A. So
+    `hist[s, d]`: capacity (people a year) in draw d of the services reached from exactly the subset s of
+    entry points (bit e set = reachable from entry point e). The bipartite network: source -> entry point e
+    (the people entering there), e -> each service meeting the need reachable from e (unbounded),
+    service -> sink (its capacity). A cut keeps a set A of entry points on the source side and must then
+    cut every service reachable from A. So
         max flow = min over T (entry points cut) of supply(T) + capacity(services reachable from outside T),
     and capacity(reachable from outside T) = total - Z[T], where Z[T] sums the capacity of services whose
-    reach signature is a subset of T (the subset-sum transform of `hist`).
+    signature is a subset of T: the subset-sum (zeta) transform of `hist`.
     """
-    n_entries = int(np.log2(hist.shape[1]))
-    hist = hist.copy()
-    hist[:, 0] = 0.0  # services no entry point reaches carry nobody
-    total = hist.sum(axis=1)
-    zeta = hist
-    n_draws = hist.shape[0]
-    for bit in range(n_entries):
-        view = zeta.reshape(n_draws, -1, 2, 2 ** bit)
-        view[:, :, 1, :] += view[:, :, 0, :]
-    cut = supply_by_subset[None, :] + total[:, None] - zeta
-    return np.maximum(cut.min(axis=1), 0.0)
+    n_subsets, n_draws = hist.shape
+    zeta = hist.copy()
+    zeta[0] = 0.0  # services no entry point reaches carry nobody
+    total = zeta.sum(axis=0)
+    bit = 1
+    while bit < n_subsets:
+        view = zeta.reshape(-1, 2, bit, n_draws)  # subsets grouped by this bit: [without, with]
+        view[:, 1] += view[:, 0]
+        bit *= 2
+    cut = supply_by_subset[:, None] - zeta
+    return np.maximum(cut.min(axis=0) + total, 0.0)
 
 
 def hop_distances(
@@ -980,14 +1011,18 @@ def hop_distances(
     dist = np.full((m, n_cols), k + 1, dtype=np.uint8 if k < 254 else np.int16)
     if m == 0 or n_cols == 0:
         return dist
-    adjacency = sp.csr_matrix((np.ones(len(src), dtype=np.float32), (dst, src)), shape=(m, m))
+    order = np.argsort(dst, kind="stable")
+    src, dst = np.asarray(src)[order], np.asarray(dst)[order]
+    starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]]) if len(dst) else np.zeros(0, dtype=np.int64)
+    targets = dst[starts]
     frontier = sources & node_ok[:, None]
     visited = frontier.copy()
     dist[frontier] = 0
     for hop in range(1, k + 1):
-        if not frontier.any():
+        if not frontier.any() or not len(targets):
             break
-        step = (adjacency @ frontier.astype(np.float32)) > 0
+        step = np.zeros_like(frontier)
+        step[targets] = np.logical_or.reduceat(frontier[src], starts, axis=0)
         frontier = step & ~visited & node_ok[:, None]
         dist[frontier] = hop
         visited |= frontier
