@@ -61,6 +61,9 @@ def test_evaluate_ranks_the_three_demo_bids_and_prints_every_component(capsys, d
     assert [line[2] for line in ranking] == ["1", "2", "3"]
     assert {bid.id for bid in bundle.bids} == {re.search(r"\((demo-bid-[a-z]+)\)", line).group(1)
                                                for line in ranking}
+    scores = [float(re.search(r"award score (\d\.\d{3})", line).group(1)) for line in ranking]
+    assert scores == sorted(scores, reverse=True)
+    assert "Rank stability: " in out and "stays the winner under" in out
     for label in ("Committed social value", "Local multiplier value (LM3)", "Social capital at risk",
                   "Cost of people falling through", "Net impact"):
         component = [line for line in out.splitlines() if line.strip()[2:].startswith(label + ":")]

@@ -312,7 +312,7 @@ def evaluation_text(document: dict[str, Any], bundle: Bundle) -> str:
     add("Money is GBP over the term, discounted (Green Book), unless marked a year; figures are medians "
         "with 90% intervals.")
     add("")
-    lines.extend(_ranking_lines(evaluation))
+    lines.extend(_ranking_lines(evaluation, bundle))
     add("")
     lines.extend(_status_quo_lines(evaluation["status_quo"], bundle))
     names = {o.id: o.name for o in bundle.ecosystem.organisations}
@@ -325,20 +325,47 @@ def evaluation_text(document: dict[str, Any], bundle: Bundle) -> str:
     return "\n".join(lines)
 
 
-def _ranking_lines(evaluation: dict[str, Any]) -> list[str]:
+def _ranking_lines(evaluation: dict[str, Any], bundle: Bundle) -> list[str]:
     ranking = evaluation.get("ranking")
-    if ranking is None:
-        ordered = sorted(evaluation["bids"], key=lambda b: -b["net_impact"]["median"])
-        lines = ["Bids by median net impact (no award ranking: netimpact.engine.ranking gave none)"]
-        for place, bid in enumerate(ordered, start=1):
-            median = money(bid["net_impact"]["median"])
-            lines.append(f"  {place}. {bid['title']} ({bid['bid']}): net impact {median}")
-        return lines
-    return ranking_lines(ranking)
+    if ranking is None:  # the engine gives none when there are no bids
+        return ["Ranking: none (the bundle has no bids)"]
+    criteria = bundle.exercise.criteria
+    titles = {b["bid"]: b["title"] for b in evaluation["bids"]}
+    quality = {b.id: b.quality_score for b in bundle.bids}
+    price = {p["bid"]: p for p in (ranking.get("price") or {}).get("bids", [])}
+    impact = ranking.get("net_impact_score_median") or {}
+    award = ranking.get("award_score_median")
+    lines = [f"Ranking on the published criteria: price {criteria.price:.0%}, "
+             f"quality {criteria.quality:.0%}, net impact {criteria.net_impact:.0%}; "
+             f"price formula {criteria.price_formula.label}"]
+    if ranking["status"] != "complete":
+        lines.append(f"  Incomplete: {ranking['reason']}")
+
+    def order(bid_id: str) -> tuple[bool, float, str]:
+        score = (award or impact).get(bid_id)
+        return (score is None, -(score or 0.0), bid_id)
+
+    wins = ranking.get("win_probability") or {}
+    for place, bid_id in enumerate(sorted(titles, key=order), start=1):
+        parts = [f"price {_score(price.get(bid_id, {}).get('score'))}",
+                 f"quality {_score(quality.get(bid_id))}",
+                 f"net impact {_score(impact.get(bid_id))}"]
+        head = f"award score {_score(award.get(bid_id))}" if award else "no award score"
+        tail = f"; wins in {wins[bid_id]:.0%} of draws" if wins.get(bid_id) is not None else ""
+        note = price.get(bid_id, {}).get("non_compliance")
+        lines.append(f"  {place}. {titles[bid_id]} ({bid_id}): {head} ({', '.join(parts)}){tail}"
+                     + (f"; non-compliant: {note}" if note else ""))
+    if ranking.get("stability"):
+        lines.append(f"  Rank stability: {ranking['stability']['sentence']}")
+    if ranking.get("weight_flip"):
+        flip = ranking["weight_flip"]["sentence"]
+        lines.append(f"  Smallest change of weights that changes the winner: {flip}")
+    lines.extend(f"  Note: {note}" for note in ranking.get("notes", []))
+    return lines
 
 
-def ranking_lines(ranking: dict[str, Any]) -> list[str]:
-    return ["Ranking", *(f"  {line}" for line in json.dumps(ranking, indent=2).splitlines())]
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _status_quo_lines(status_quo: dict[str, Any], bundle: Bundle) -> list[str]:
