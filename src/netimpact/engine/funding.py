@@ -164,7 +164,8 @@ def funding_shift(
 
 
 def replaced_ties(ecosystem: Ecosystem, exercise: Exercise) -> list[FundingTie]:
-    by_id = {tie.id: tie for tie in ecosystem.funding}
+    wanted = set(exercise.replaced_streams)
+    by_id = {tie.id: tie for tie in ecosystem.funding if tie.id in wanted}
     missing = [tie_id for tie_id in exercise.replaced_streams if tie_id not in by_id]
     if missing:
         raise ValueError(
@@ -202,30 +203,58 @@ class ExposureTies:
         organisations outside the register are left out: the model cannot make them fail."""
         pos = table.position
         owner = {s.id: s.organisation for s in ecosystem.services}
+
+        def positions(org_ids: list[str | None]) -> np.ndarray:
+            return np.fromiter((pos.get(o, -1) for o in org_ids), dtype=np.int64, count=len(org_ids))  # type: ignore[arg-type]
+
+        def amounts(values: list[float]) -> np.ndarray:
+            return np.asarray(values, dtype=float).reshape(-1)
+
+        funding, referrals, premises = ecosystem.funding, ecosystem.referrals, ecosystem.shared_premises
         parts = [
-            (FUNDING, [(t.recipient, t.funder, t.amount_per_year, 0.0) for t in ecosystem.funding]),
+            (
+                FUNDING,
+                positions([t.recipient for t in funding]),
+                positions([t.funder for t in funding]),
+                amounts([t.amount_per_year for t in funding]),
+                np.zeros(len(funding)),
+            ),
             (
                 REFERRAL,
-                [
-                    (owner.get(r.to_service), owner.get(r.from_service), r.income_per_year, 0.0)
-                    for r in ecosystem.referrals
-                ],
+                positions([owner.get(r.to_service) for r in referrals]),
+                positions([owner.get(r.from_service) for r in referrals]),
+                amounts([r.income_per_year for r in referrals]),
+                np.zeros(len(referrals)),
             ),
-            (PREMISES, [(p.tenant, p.host, 0.0, p.replacement_cost) for p in ecosystem.shared_premises]),
+            (
+                PREMISES,
+                positions([p.tenant for p in premises]),
+                positions([p.host for p in premises]),
+                np.zeros(len(premises)),
+                amounts([p.replacement_cost for p in premises]),
+            ),
         ]
-        columns: list[list[float]] = [[], [], [], [], [], []]
-        for origin, ties in parts:
-            for index, (i, j, f, p) in enumerate(ties):
-                if i in pos and j in pos and i != j and (f > 0 or p > 0):
-                    for column, value in zip(columns, (pos[i], pos[j], f, p, origin, index), strict=True):
-                        column.append(value)
+        columns: list[list[np.ndarray]] = [[], [], [], [], [], []]
+        for origin, exposed, depends, flow, prem in parts:
+            keep = (exposed >= 0) & (depends >= 0) & (exposed != depends) & ((flow > 0) | (prem > 0))
+            index = np.flatnonzero(keep)
+            chosen = (
+                exposed[keep],
+                depends[keep],
+                flow[keep],
+                prem[keep],
+                np.full(index.size, origin),
+                index,
+            )
+            for column, values in zip(columns, chosen, strict=True):
+                column.append(values)
         return cls(
-            np.asarray(columns[0], dtype=np.int64),
-            np.asarray(columns[1], dtype=np.int64),
-            np.asarray(columns[2], dtype=float),
-            np.asarray(columns[3], dtype=float),
-            np.asarray(columns[4], dtype=np.int64),
-            np.asarray(columns[5], dtype=np.int64),
+            np.concatenate(columns[0]).astype(np.int64),
+            np.concatenate(columns[1]).astype(np.int64),
+            np.concatenate(columns[2]).astype(float),
+            np.concatenate(columns[3]).astype(float),
+            np.concatenate(columns[4]).astype(np.int64),
+            np.concatenate(columns[5]).astype(np.int64),
         )
 
     def after_award(
@@ -237,8 +266,9 @@ class ExposureTies:
         evidence: Mapping[ClaimState, float],
     ) -> ExposureTies:
         """The replaced streams end; the bid's subcontracts start, weighted by evidence."""
-        replaced = {i for i, t in enumerate(ecosystem.funding) if t.id in set(exercise.replaced_streams)}
-        keep = ~((self.origin == FUNDING) & np.isin(self.origin_index, list(replaced)))
+        streams = set(exercise.replaced_streams)
+        replaced = [i for i, t in enumerate(ecosystem.funding) if t.id in streams]
+        keep = ~((self.origin == FUNDING) & np.isin(self.origin_index, replaced))
         new = [
             (table.position[s.partner], table.position[bid.bidder], s.amount_per_year * evidence[s.state], k)
             for k, s in enumerate(bid.subcontracts)
