@@ -230,6 +230,8 @@ class TestSignInAndOut:
         assert anonymous.status_code == 302 and "sign-in" in anonymous["Location"]
         assert signed_out.status_code == 302 and signed_out["Location"] == reverse("register:home")
         assert "_auth_user_id" not in client.session
+        home = client.get(signed_out["Location"]).text
+        assert "You have signed out." in home and "Viewing as the public" in home
 
     def test_a_refused_page_is_the_govuk_403(self):
         user = User.objects.create_user("pat", password="demo-testing-pass", role=Role.PANEL)

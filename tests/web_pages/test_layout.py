@@ -89,3 +89,12 @@ def test_figures_read_in_pounds_percent_and_labels():
     assert f.claim_tag_class("disputed") == "govuk-tag--red"
     assert f.claim_tag_class("confirmed") == "govuk-tag--green"
     assert f.kind_short("local_vcse") == "Local VCSE"
+
+
+def test_the_500_page_renders_without_a_request_or_database():
+    # Django renders 500.html with an empty context: no request, no context processors, no queries.
+    from django.template import Context, loader
+
+    html = loader.get_template("500.html").template.render(Context())
+
+    assert "Sorry, there is a problem with the service" in html
