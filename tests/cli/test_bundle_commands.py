@@ -168,3 +168,15 @@ def test_bad_draws_are_refused_by_the_parser(capsys, demo_bundle):
         main(["evaluate", str(demo_bundle), "--draws", "0"])
     assert caught.value.code == 2
     assert "expected a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_undefined_figures_become_null_in_json_and_words_in_text():
+    import numpy as np
+
+    from netimpact.cli.bundle import _figure, _finite
+
+    raw = {"a": float("nan"), "b": np.array([1.0, np.inf]), "c": np.float64(2.5), "d": [np.int64(3)]}
+    cleaned = _finite(raw)
+    assert cleaned == {"a": None, "b": [1.0, None], "c": 2.5, "d": [3]}
+    text = _figure({"median": None, "low": None, "high": None, "unit": "GBP", "explanation": "no draws"})
+    assert text == "undefined (no draws)"

@@ -17,6 +17,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from netimpact.bundle import (
     Bundle,
     BundleError,
@@ -221,11 +223,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
                                        draws=args.draws, seed=args.seed)
     except ValueError as error:  # the engine refuses inputs the bundle format allows (e.g. no bids)
         return _fail(f"{args.bundle}: {error}")
-    metadata = evaluation_metadata(args.bundle, bundle_hash_of(args.bundle), evaluation.to_dict())
-    document = {"netimpact_evaluation": EVALUATION_FORMAT, "metadata": metadata,
-                "evaluation": evaluation.to_dict()}
+    result = _finite(evaluation.to_dict())
+    metadata = evaluation_metadata(args.bundle, bundle_hash_of(args.bundle), result)
+    document = {"netimpact_evaluation": EVALUATION_FORMAT, "metadata": metadata, "evaluation": result}
     if args.json:
-        sys.stdout.write(json.dumps(_finite(document), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     else:
         sys.stdout.write(evaluation_text(document, bundle))
     return 0
@@ -268,7 +270,9 @@ def _finite(value: Any) -> Any:
         return {k: _finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
-    if hasattr(value, "item"):  # a numpy scalar
+    if isinstance(value, np.ndarray):
+        return _finite(value.tolist())
+    if isinstance(value, np.generic):
         return _finite(value.item())
     return value
 
@@ -285,6 +289,8 @@ COMPONENTS = (  # label, sign in net impact
 
 def _figure(figure: dict[str, Any]) -> str:
     unit = figure.get("unit", "")
+    if None in (figure["median"], figure["low"], figure["high"]):
+        return f"undefined ({figure.get('explanation', '')})"
     if unit.startswith("GBP"):
         per = unit.removeprefix("GBP")
         suffix = " a year" if per == "/year" else ""
