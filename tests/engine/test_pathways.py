@@ -38,8 +38,15 @@ DRUGS, MIND, HOME = Need.SUBSTANCE_USE, Need.MENTAL_HEALTH, Need.HOUSING
 
 
 def _org(org_id: str, income: float | None = None) -> Organisation:
-    finances = [] if income is None else [FinancialYear(
-        2025, {IncomeSource.DONATIONS: income}, expenditure=income, free_reserves=0.0, net_assets=0.0)]
+    finances = (
+        []
+        if income is None
+        else [
+            FinancialYear(
+                2025, {IncomeSource.DONATIONS: income}, expenditure=income, free_reserves=0.0, net_assets=0.0
+            )
+        ]
+    )
     return Organisation(id=org_id, name=org_id.title(), kind=OrgKind.LOCAL_VCSE, finances=finances)
 
 
@@ -48,8 +55,15 @@ def _service(sid: str, owner: str, needs, entries=(), capacity=100.0, **kw) -> S
 
 
 def _cohort(needs=(DRUGS, MIND), shares=None, size=100.0, **kw) -> Cohort:
-    return Cohort("dual", "Adults with drug use and mental ill-health", list(needs), size,
-                  shares or {GP: 1.0}, unit_cost_unmet_need=2000.0, **kw)
+    return Cohort(
+        "dual",
+        "Adults with drug use and mental ill-health",
+        list(needs),
+        size,
+        shares or {GP: 1.0},
+        unit_cost_unmet_need=2000.0,
+        **kw,
+    )
 
 
 def _city(services, referrals=(), funding=(), orgs=None, cohorts=None) -> Ecosystem:
@@ -69,9 +83,15 @@ def _exercise(replaced=()) -> Exercise:
 
 
 def _bid(partnerships=(), needs=(DRUGS,), entries=(GP,), capacity=80.0) -> Bid:
-    return Bid("b1", "ex", "bidder", "Bid", 400_000.0,
-               BidService("New recovery service", list(needs), capacity, entry_points=list(entries)),
-               partnerships=list(partnerships))
+    return Bid(
+        "b1",
+        "ex",
+        "bidder",
+        "Bid",
+        400_000.0,
+        BidService("New recovery service", list(needs), capacity, entry_points=list(entries)),
+        partnerships=list(partnerships),
+    )
 
 
 def _run(eco, bid=None, k=3, scale=None, n_draws=1, cohorts=None, exercise=None):
@@ -114,8 +134,11 @@ def test_routes_cannot_pass_through_ineligible_or_out_of_ward_services() -> None
         _service("west", "o1", [Need.FOOD], wards=["W2"]),
         _service("mind", "o2", [MIND]),
     ]
-    eco = _city(services, referrals=[("a", "youth"), ("youth", "mind"), ("a", "west"), ("west", "mind")],
-                cohorts=[_cohort(wards=["W1"])])
+    eco = _city(
+        services,
+        referrals=[("a", "youth"), ("youth", "mind"), ("a", "west"), ("west", "mind")],
+        cohorts=[_cohort(wards=["W1"])],
+    )
     _, result = _run(eco)
     assert result.coverage[0, 0] == 0.0
     # A city-wide cohort may use the ward-based service: in the cohort's wards = the ward lists overlap.
@@ -125,8 +148,11 @@ def test_routes_cannot_pass_through_ineligible_or_out_of_ward_services() -> None
 
 
 def test_a_closed_service_breaks_the_routes_through_it_only_in_the_draws_it_is_closed() -> None:
-    services = [_service("a", "o1", [DRUGS], [GP]), _service("hub", "o2", [HOME]),
-                _service("m", "o3", [MIND])]
+    services = [
+        _service("a", "o1", [DRUGS], [GP]),
+        _service("hub", "o2", [HOME]),
+        _service("m", "o3", [MIND]),
+    ]
     eco = _city(services, referrals=[("a", "hub"), ("hub", "m")])
     scale = np.ones((3, 4))
     scale[1, [0, 2]] = 0.0  # the hub's owner fails in draws 0 and 2
@@ -204,10 +230,12 @@ def test_services_lose_capacity_in_proportion_to_the_funding_that_ends() -> None
 def test_the_bids_partnerships_are_two_way_links_drawn_with_their_evidence_weight() -> None:
     services = [_service("a", "o1", [HOME], [CUSTODY]), _service("m", "o2", [MIND])]
     eco = _city(services, cohorts=[_cohort(shares={GP: 0.5, CUSTODY: 0.5})])
-    bid = _bid([
-        Partnership("a", JoinUpMechanism.REFERRAL_ROUTE, state=ClaimState.CONFIRMED),
-        Partnership("m", JoinUpMechanism.JOINT_CASE_MANAGEMENT, state=ClaimState.UNANSWERED),
-    ])
+    bid = _bid(
+        [
+            Partnership("a", JoinUpMechanism.REFERRAL_ROUTE, state=ClaimState.CONFIRMED),
+            Partnership("m", JoinUpMechanism.JOINT_CASE_MANAGEMENT, state=ClaimState.UNANSWERED),
+        ]
+    )
     network = build_network(eco, _exercise(), bid, EVIDENCE)
     assert network.claimed_edge_probability.tolist() == [1.0, 0.5]
     scale = np.ones((network.n_services, 4000))
@@ -231,8 +259,9 @@ def test_a_disputed_partnership_never_exists_and_a_cohort_specific_one_serves_on
     disputed = _bid([Partnership("m", JoinUpMechanism.REFERRAL_ROUTE, state=ClaimState.DISPUTED)])
     _, result = _run(eco, disputed, n_draws=50, exercise=exercise)
     assert result.coverage.max() == 0.0
-    only_other = _bid([Partnership("m", JoinUpMechanism.REFERRAL_ROUTE, cohort="other",
-                                   state=ClaimState.CONFIRMED)])
+    only_other = _bid(
+        [Partnership("m", JoinUpMechanism.REFERRAL_ROUTE, cohort="other", state=ClaimState.CONFIRMED)]
+    )
     _, result = _run(eco, only_other, n_draws=3, exercise=exercise)
     assert result.coverage[:, 0].tolist() == [0.0, 1.0]
 
@@ -243,8 +272,11 @@ def test_missing_link_changes_name_the_gaps_a_bid_closes_and_opens() -> None:
     eco = _city(services, funding=funding, cohorts=[_cohort(shares={GP: 0.5, CUSTODY: 0.5})])
     exercise = _exercise(["t-old"])
     _, before = _run(eco, exercise=exercise)
-    bid = _bid([Partnership("h", JoinUpMechanism.REFERRAL_ROUTE, state=ClaimState.CONFIRMED)],
-               needs=(MIND,), entries=())
+    bid = _bid(
+        [Partnership("h", JoinUpMechanism.REFERRAL_ROUTE, state=ClaimState.CONFIRMED)],
+        needs=(MIND,),
+        entries=(),
+    )
     _, after = _run(eco, bid, exercise=exercise)
     changes = {(c.entry_point, c.need): c for c in missing_link_changes(before, after)}
     assert changes[(CUSTODY, MIND)].change == "gap_closed"  # custody -> h -> the bid's service
@@ -273,12 +305,20 @@ def test_results_serialise_with_medians_and_intervals() -> None:
     ("change", "message"),
     [
         (lambda eco, ex, bid: ex.replaced_streams.append("nope"), "replaces funding stream 'nope'"),
-        (lambda eco, ex, bid: eco.referrals.append(ReferralRoute("rx", "a", "zz", 1.0)),
-         "names service 'zz'"),
-        (lambda eco, ex, bid: bid.partnerships.append(
-            Partnership("zz", JoinUpMechanism.CO_LOCATION)), "partnership 1 names service 'zz'"),
-        (lambda eco, ex, bid: bid.partnerships.append(
-            Partnership("a", JoinUpMechanism.CO_LOCATION, cohort="ghosts")), "cohort 'ghosts'"),
+        (
+            lambda eco, ex, bid: eco.referrals.append(ReferralRoute("rx", "a", "zz", 1.0)),
+            "names service 'zz'",
+        ),
+        (
+            lambda eco, ex, bid: bid.partnerships.append(Partnership("zz", JoinUpMechanism.CO_LOCATION)),
+            "partnership 1 names service 'zz'",
+        ),
+        (
+            lambda eco, ex, bid: bid.partnerships.append(
+                Partnership("a", JoinUpMechanism.CO_LOCATION, cohort="ghosts")
+            ),
+            "cohort 'ghosts'",
+        ),
     ],
 )
 def test_bad_register_or_bid_is_named(change, message) -> None:

@@ -30,8 +30,10 @@ def _assert_equals_reference(case) -> None:
         )
         for row, (cohort, ref) in enumerate(zip(case.cohorts, reference, strict=True)):
             assert fast.coverage[row, d] == pytest.approx(ref.coverage, abs=1e-12), (cohort.id, d)
-            assert fast.people_served[row, d] == pytest.approx(ref.people_served, rel=1e-9, abs=1e-9), \
-                (cohort.id, d)
+            assert fast.people_served[row, d] == pytest.approx(ref.people_served, rel=1e-9, abs=1e-9), (
+                cohort.id,
+                d,
+            )
             for key, met in ref.met.items():
                 missing[cohort.id][key] = missing[cohort.id].get(key, 0) + (not met)
     for cohort in case.cohorts:

@@ -92,14 +92,16 @@ def test_non_compliant_bids_get_no_net_impact_score_and_do_not_set_the_best() ->
 
 
 def test_absolute_net_impact_scale() -> None:
-    scores = net_impact_scores(np.array([[-100.0, 0.0, 50.0, 500.0]]), np.array([True]), 100.0,
-                               NetImpactScale.ABSOLUTE)
+    scores = net_impact_scores(
+        np.array([[-100.0, 0.0, 50.0, 500.0]]), np.array([True]), 100.0, NetImpactScale.ABSOLUTE
+    )
     assert scores[0].tolist() == pytest.approx([0.0, 0.5, 0.75, 1.0])
 
 
 def test_award_scores_weight_each_criterion() -> None:
-    award = award_scores(np.array([0.8, 0.4]), np.array([0.5, 1.0]), np.array([[1.0, 0.0], [0.5, 0.5]]),
-                         _criteria())
+    award = award_scores(
+        np.array([0.8, 0.4]), np.array([0.5, 1.0]), np.array([[1.0, 0.0], [0.5, 0.5]]), _criteria()
+    )
     assert award[0].tolist() == pytest.approx([0.4 + 0.15 + 0.2, 0.4 + 0.15])
     assert award[1].tolist() == pytest.approx([0.2 + 0.3 + 0.1] * 2)
     with pytest.raises(RankingError, match=r"weights sum to 1\.1000"):
@@ -186,8 +188,9 @@ def test_weight_flip_is_exact_against_linear_programming_and_a_grid(seed: int, n
     impact = rng.random((n_bids, 3))
     raw = rng.dirichlet(np.ones(3))
     criteria = _criteria(quality=raw[0], price=raw[1], net_impact=1 - raw[0] - raw[1])
-    flip = smallest_weight_change_to_flip(tuple(f"b{i}" for i in range(n_bids)), quality, price, impact,
-                                          criteria)
+    flip = smallest_weight_change_to_flip(
+        tuple(f"b{i}" for i in range(n_bids)), quality, price, impact, criteria
+    )
     scores = np.column_stack([quality, price, impact.mean(axis=1)])
     weights = np.array([criteria.quality, criteria.price, criteria.net_impact])
     winner = int(np.argmax(scores @ weights))
@@ -223,8 +226,9 @@ def test_weight_flip_is_exact_against_linear_programming_and_a_grid(seed: int, n
 
 
 def test_no_flip_when_the_winner_leads_on_every_criterion() -> None:
-    flip = smallest_weight_change_to_flip(("A", "B"), np.array([0.9, 0.1]), np.array([0.9, 0.1]),
-                                          np.array([[0.9], [0.1]]), _criteria())
+    flip = smallest_weight_change_to_flip(
+        ("A", "B"), np.array([0.9, 0.1]), np.array([0.9, 0.1]), np.array([[0.9], [0.1]]), _criteria()
+    )
     assert flip.winner == "A" and flip.new_winner is None and flip.points_moved is None
     assert "wins under all of them" in flip.to_dict()["sentence"]
 

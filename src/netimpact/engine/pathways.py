@@ -328,8 +328,9 @@ def _claimed_links(
             )
         probability = float(evidence_weight[partnership.state])
         if not 0.0 <= probability <= 1.0:
-            raise PathwayError(f"evidence weight of {partnership.state.value!r} must be in [0, 1], "
-                               f"got {probability!r}")
+            raise PathwayError(
+                f"evidence weight of {partnership.state.value!r} must be in [0, 1], got {probability!r}"
+            )
         links.append(
             ClaimedLink(
                 bid=bid.id,
@@ -419,8 +420,10 @@ class MissingLink:
 
     def _reason(self) -> str:
         if self.cause == "beyond_hop_limit" and self.nearest_referrals is not None:
-            return (f"the nearest, {self.nearest_service}, is {self.nearest_referrals} referrals away, "
-                    f"beyond the limit of {self.k}")
+            return (
+                f"the nearest, {self.nearest_service}, is {self.nearest_referrals} referrals away, "
+                f"beyond the limit of {self.k}"
+            )
         if self.cause == "route_broken" and self.route_elements:
             parts = [f"{e.name} ({e.reason})" for e in self.route_elements[:3]]
             more = len(self.route_elements) - 3
@@ -477,18 +480,21 @@ class PathwayResult:
     def to_dict(self, threshold: float = 0.5) -> dict[str, Any]:
         cohorts = []
         for row, cohort_id in enumerate(self.cohort_ids):
-            cohorts.append({
-                "cohort": cohort_id,
-                "size_per_year": float(self.cohort_sizes[row]),
-                "coverage": _summary(self.coverage[row]),
-                "people_served": _summary(self.people_served[row]),
-                "people_falling_through": _summary(self.people_falling_through[row]),
-                "cost_of_falling_through_per_year": _summary(
-                    self.people_falling_through[row] * self.unit_cost_unmet_need[row]
-                ),
-                "missing_links": [m.to_dict() for m in self.missing_links[cohort_id]
-                                  if m.missing_share >= threshold],
-            })
+            cohorts.append(
+                {
+                    "cohort": cohort_id,
+                    "size_per_year": float(self.cohort_sizes[row]),
+                    "coverage": _summary(self.coverage[row]),
+                    "people_served": _summary(self.people_served[row]),
+                    "people_falling_through": _summary(self.people_falling_through[row]),
+                    "cost_of_falling_through_per_year": _summary(
+                        self.people_falling_through[row] * self.unit_cost_unmet_need[row]
+                    ),
+                    "missing_links": [
+                        m.to_dict() for m in self.missing_links[cohort_id] if m.missing_share >= threshold
+                    ],
+                }
+            )
         return {"scenario": self.scenario, "k": self.k, "n_draws": self.n_draws, "cohorts": cohorts}
 
 
@@ -538,8 +544,10 @@ def pathways_given_links(
     n_draws = open_scale.shape[1]
     present = np.asarray(claimed_links_present, dtype=bool)
     if present.shape != (len(network.claimed_links), n_draws):
-        raise PathwayError(f"claimed_links_present has shape {present.shape}, expected "
-                           f"({len(network.claimed_links)}, {n_draws})")
+        raise PathwayError(
+            f"claimed_links_present has shape {present.shape}, expected "
+            f"({len(network.claimed_links)}, {n_draws})"
+        )
     if isinstance(k, bool) or int(k) != k or k < 0 or k > 200:
         raise PathwayError(f"k (referral hops) must be a whole number from 0 to 200, got {k!r}")
     k = int(k)
@@ -552,8 +560,9 @@ def pathways_given_links(
     served = np.zeros((len(cohorts), n_draws))
     missing: dict[str, tuple[MissingLink, ...]] = {}
     for row, cohort in enumerate(cohorts):
-        frame = _CohortFrame.build(network, cohort, row_min, present, never_open, scale_constant,
-                                   shares[row], k)
+        frame = _CohortFrame.build(
+            network, cohort, row_min, present, never_open, scale_constant, shares[row], k
+        )
         missing_count = np.zeros((frame.n_entries, len(frame.needs)), dtype=np.int64)
         for start in range(0, n_draws, _DRAW_CHUNK):
             draws = slice(start, min(n_draws, start + _DRAW_CHUNK))
@@ -580,8 +589,9 @@ def pathways_given_links(
     )
 
 
-def _checked_open_scale(network: ServiceNetwork, open_scale: np.ndarray, relevant: np.ndarray
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _checked_open_scale(
+    network: ServiceNetwork, open_scale: np.ndarray, relevant: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The array as floats, with each relevant service's lowest and highest value over the draws.
 
     Rows of services no cohort can use are never read (their min and max are reported as 1): at city scale
@@ -589,8 +599,10 @@ def _checked_open_scale(network: ServiceNetwork, open_scale: np.ndarray, relevan
     """
     open_scale = np.asarray(open_scale, dtype=float)
     if open_scale.ndim != 2 or open_scale.shape[0] != network.n_services:
-        raise PathwayError(f"open_scale has shape {open_scale.shape}, expected ({network.n_services}, "
-                           f"n_draws): one row per service in the network's order")
+        raise PathwayError(
+            f"open_scale has shape {open_scale.shape}, expected ({network.n_services}, "
+            f"n_draws): one row per service in the network's order"
+        )
     row_min, row_max = np.ones(network.n_services), np.ones(network.n_services)
     if open_scale.shape[1] == 0 or not relevant.any():
         return open_scale, row_min, row_max
@@ -603,8 +615,10 @@ def _checked_open_scale(network: ServiceNetwork, open_scale: np.ndarray, relevan
     if bad_rows.any():
         row = int(np.flatnonzero(bad_rows)[0])
         draw = int(np.flatnonzero(~((open_scale[row] >= 0.0) & (open_scale[row] <= 1.0)))[0])
-        raise PathwayError(f"open_scale must be in [0, 1]; service {network.nodes[row].id!r}, draw "
-                           f"{draw} has {float(open_scale[row, draw])!r}")
+        raise PathwayError(
+            f"open_scale must be in [0, 1]; service {network.nodes[row].id!r}, draw "
+            f"{draw} has {float(open_scale[row, draw])!r}"
+        )
     return open_scale, row_min, row_max
 
 
@@ -765,8 +779,10 @@ class _CohortFrame:
     ) -> _CohortFrame:
         entries = tuple(e for e, w in cohort.entry_shares.items() if w > 0)
         if len(entries) > _MAX_ENTRY_POINTS:
-            raise PathwayError(f"cohort {cohort.id!r} has {len(entries)} entry points; at most "
-                               f"{_MAX_ENTRY_POINTS} are supported")
+            raise PathwayError(
+                f"cohort {cohort.id!r} has {len(entries)} entry points; at most "
+                f"{_MAX_ENTRY_POINTS} are supported"
+            )
         entry_share = np.array([cohort.entry_shares[e] for e in entries], dtype=float)
         supply = cohort.size_per_year * entry_share
         needs = tuple(dict.fromkeys(cohort.needs))
@@ -794,15 +810,26 @@ class _CohortFrame:
                 var_src += [a, b]
                 var_dst += [b, a]
                 var_link += [row, row]
-        sure = (np.concatenate([local[network.referral_from[keep]], np.array(sure_src, dtype=np.int64)]),
-                np.concatenate([local[network.referral_to[keep]], np.array(sure_dst, dtype=np.int64)]))
-        var = (np.array(var_src, dtype=np.int64), np.array(var_dst, dtype=np.int64),
-               np.array(var_link, dtype=np.int64))
+        sure = (
+            np.concatenate([local[network.referral_from[keep]], np.array(sure_src, dtype=np.int64)]),
+            np.concatenate([local[network.referral_to[keep]], np.array(sure_dst, dtype=np.int64)]),
+        )
+        var = (
+            np.array(var_src, dtype=np.int64),
+            np.array(var_dst, dtype=np.int64),
+            np.array(var_link, dtype=np.int64),
+        )
 
         is_entry = lookup.enters(entries)[nodes]
         meets = lookup.meets(needs)[nodes]
-        fullest = hop_distances(m, np.concatenate([sure[0], var[0]]), np.concatenate([sure[1], var[1]]),
-                                is_entry, np.ones(m, dtype=bool), k)
+        fullest = hop_distances(
+            m,
+            np.concatenate([sure[0], var[0]]),
+            np.concatenate([sure[1], var[1]]),
+            is_entry,
+            np.ones(m, dtype=bool),
+            k,
+        )
         barest = hop_distances(m, sure[0], sure[1], is_entry, always_open, k)
         unsure_mask = (fullest != barest).any(axis=1)
         unsure = np.flatnonzero(unsure_mask)
@@ -871,8 +898,13 @@ class _CohortFrame:
             if in_unsure.any():
                 met[:, j, :] |= reach_unsure[:, in_unsure, :].any(axis=1)
 
-            flows[j] = self._need_flow_chunk(open_scale, np.flatnonzero(sure_serving), fixed_reach,
-                                             self.unsure[in_unsure], reach_unsure[:, in_unsure, :])
+            flows[j] = self._need_flow_chunk(
+                open_scale,
+                np.flatnonzero(sure_serving),
+                fixed_reach,
+                self.unsure[in_unsure],
+                reach_unsure[:, in_unsure, :],
+            )
         return met, flows
 
     def _need_flow_chunk(
@@ -946,10 +978,14 @@ class _CohortFrame:
         linked = self.inner_link >= 0
         if linked.any():
             edge_mask[linked] = _pack_draws(present[self.inner_link[linked]])
-        link_bits = [(_pack_draws(present[row][None, :])[0], target, via)
-                     for row, target, via in self.link_in]
-        starts = np.flatnonzero(np.r_[True, self.inner_dst[1:] != self.inner_dst[:-1]]) \
-            if len(self.inner_dst) else np.zeros(0, dtype=np.int64)
+        link_bits = [
+            (_pack_draws(present[row][None, :])[0], target, via) for row, target, via in self.link_in
+        ]
+        starts = (
+            np.flatnonzero(np.r_[True, self.inner_dst[1:] != self.inner_dst[:-1]])
+            if len(self.inner_dst)
+            else np.zeros(0, dtype=np.int64)
+        )
         targets = self.inner_dst[starts]
 
         reach = np.zeros((self.n_entries, u, is_open.shape[1]), dtype=np.uint64)
@@ -1053,20 +1089,22 @@ def _explain_missing(
             if missing_count[e, j] == 0:
                 continue
             cause, nearest, nearest_name, elements = structural.cause(e, need, network, open_scale, present)
-            found.append(MissingLink(
-                scenario=network.scenario,
-                cohort=cohort.id,
-                cohort_name=cohort.name,
-                entry_point=entry,
-                need=need,
-                missing_share=float(missing_count[e, j] / n_draws),
-                people_per_year=float(cohort.size_per_year * frame.entry_share[e]),
-                k=frame.k,
-                cause=cause,
-                nearest_referrals=nearest,
-                nearest_service=nearest_name,
-                route_elements=elements,
-            ))
+            found.append(
+                MissingLink(
+                    scenario=network.scenario,
+                    cohort=cohort.id,
+                    cohort_name=cohort.name,
+                    entry_point=entry,
+                    need=need,
+                    missing_share=float(missing_count[e, j] / n_draws),
+                    people_per_year=float(cohort.size_per_year * frame.entry_share[e]),
+                    k=frame.k,
+                    cause=cause,
+                    nearest_referrals=nearest,
+                    nearest_service=nearest_name,
+                    route_elements=elements,
+                )
+            )
     found.sort(key=lambda m: (-m.missing_share * m.people_per_year, m.entry_point.value, m.need.value))
     return tuple(found)
 
@@ -1083,8 +1121,9 @@ class _StructuralView:
     k: int
 
     @classmethod
-    def build(cls, network: ServiceNetwork, cohort: Cohort, entries: Sequence[EntryPoint], k: int
-              ) -> _StructuralView:
+    def build(
+        cls, network: ServiceNetwork, cohort: Cohort, entries: Sequence[EntryPoint], k: int
+    ) -> _StructuralView:
         nodes = np.flatnonzero(network.usable_mask(cohort))
         local = np.full(network.n_services, -1, dtype=np.int64)
         local[nodes] = np.arange(len(nodes))
@@ -1113,8 +1152,9 @@ class _StructuralView:
             return "no_entry", None, None, ()
         within = (self.dist[:, e] <= self.k) & serving
         if not within.any():
-            far = hop_distances(m, self.src, self.dst, (self.dist[:, e] == 0)[:, None],
-                                np.ones(m, dtype=bool), min(m, 250))[:, 0].astype(np.int64)
+            far = hop_distances(
+                m, self.src, self.dst, (self.dist[:, e] == 0)[:, None], np.ones(m, dtype=bool), min(m, 250)
+            )[:, 0].astype(np.int64)
             far = np.where(serving, far, 10**9)
             nearest = int(far.argmin())
             if far[nearest] > min(m, 250):
@@ -1128,23 +1168,39 @@ class _StructuralView:
         for local in np.flatnonzero(on_route):
             node = network.nodes[self.nodes[local]]
             if node.closed_by_award:
-                elements.append(RouteElement("service", node.id, node.name, node.owner, 1.0,
-                                             "closed: the award ends its funding"))
+                elements.append(
+                    RouteElement(
+                        "service", node.id, node.name, node.owner, 1.0, "closed: the award ends its funding"
+                    )
+                )
                 continue
             closed = float((open_scale[self.nodes[local]] <= 0).mean())
             if closed > 0:
-                elements.append(RouteElement("service", node.id, node.name, node.owner, closed,
-                                             f"its owner fails in {closed:.0%} of draws"))
+                elements.append(
+                    RouteElement(
+                        "service",
+                        node.id,
+                        node.name,
+                        node.owner,
+                        closed,
+                        f"its owner fails in {closed:.0%} of draws",
+                    )
+                )
         edge_on_route = forward[self.src] + 1 + back[self.dst, 0].astype(np.int64) <= self.k
         for row in sorted({int(r) for r in self.link_row[edge_on_route] if r >= 0}):
             link = network.claimed_links[row]
             absent = float(1.0 - present[row].mean())
             partner = network.nodes[link.partner_service]
-            elements.append(RouteElement(
-                "claimed_link", f"{link.bid}#{link.partnership + 1}",
-                f"the claimed {link.mechanism.label.lower()} with {partner.name}", partner.owner, absent,
-                f"{link.state.label.lower()}, absent in {absent:.0%} of draws",
-            ))
+            elements.append(
+                RouteElement(
+                    "claimed_link",
+                    f"{link.bid}#{link.partnership + 1}",
+                    f"the claimed {link.mechanism.label.lower()} with {partner.name}",
+                    partner.owner,
+                    absent,
+                    f"{link.state.label.lower()}, absent in {absent:.0%} of draws",
+                )
+            )
         elements.sort(key=lambda x: -x.failure_share)
         return "route_broken", None, None, tuple(x for x in elements if x.failure_share > 0)
 
@@ -1170,10 +1226,14 @@ class MissingLinkChange:
 
     @property
     def sentence(self) -> str:
-        where = (f"{self.need.label.lower()} from {self.entry_point.label.lower()} "
-                 f"({self.people_per_year:,.0f} people a year)")
-        shares = (f"missing in {self.missing_share_before:.0%} of draws before, "
-                  f"{self.missing_share_after:.0%} after")
+        where = (
+            f"{self.need.label.lower()} from {self.entry_point.label.lower()} "
+            f"({self.people_per_year:,.0f} people a year)"
+        )
+        shares = (
+            f"missing in {self.missing_share_before:.0%} of draws before, "
+            f"{self.missing_share_after:.0%} after"
+        )
         if self.change == "gap_closed":
             return f"The bid closes a gap: {where}, {shares}."
         if self.change == "new_gap":
@@ -1209,8 +1269,11 @@ def missing_link_changes(
             share_a = a.missing_share if a else 0.0
             if share_b < threshold and share_a < threshold:
                 continue
-            change = "gap_remains" if share_b >= threshold and share_a >= threshold else (
-                "gap_closed" if share_b >= threshold else "new_gap")
+            change = (
+                "gap_remains"
+                if share_b >= threshold and share_a >= threshold
+                else ("gap_closed" if share_b >= threshold else "new_gap")
+            )
             people = (a or b).people_per_year  # type: ignore[union-attr]
             changes.append(
                 MissingLinkChange(change, cohort_id, key[0], key[1], share_b, share_a, people, a, b)

@@ -182,8 +182,10 @@ def _checked_scores(quality, price_score, net_impact_score) -> tuple[np.ndarray,
     p = np.asarray(price_score, dtype=float)
     n = np.asarray(net_impact_score, dtype=float)
     if n.ndim != 2 or q.shape != (n.shape[0],) or p.shape != (n.shape[0],):
-        raise RankingError(f"expected quality and price scores of shape (n_bids,) and net impact scores of "
-                           f"shape (n_bids, n_draws); got {q.shape}, {p.shape}, {n.shape}")
+        raise RankingError(
+            f"expected quality and price scores of shape (n_bids,) and net impact scores of "
+            f"shape (n_bids, n_draws); got {q.shape}, {p.shape}, {n.shape}"
+        )
     for name, values in (("quality", q), ("price", p), ("net impact", n)):
         finite = values[np.isfinite(values)]
         if finite.size and (finite.min() < -1e-12 or finite.max() > 1 + 1e-12):
@@ -256,8 +258,10 @@ class RankStability:
     def sentence(self) -> str:
         if self.winner is None:
             return "No bid is compliant, so there is no winner to test."
-        return (f"{self.winner} stays the winner under {self.share_keeping_winner:.0%} of {self.n_samples:,} "
-                f"weightings within ±{self.band_points:g} points of the published weights.")
+        return (
+            f"{self.winner} stays the winner under {self.share_keeping_winner:.0%} of {self.n_samples:,} "
+            f"weightings within ±{self.band_points:g} points of the published weights."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -310,8 +314,9 @@ def rank_stability(
     totals = np.where(np.isnan(scores), -np.inf, scores) @ sampled.T  # bids x samples
     winners = totals.argmax(axis=0)
     share = {bid: float((winners == i).mean()) for i, bid in enumerate(bid_ids)}
-    return RankStability(tuple(bid_ids), bid_ids[winner], band * 100, n_samples, seed,
-                         float((winners == winner).mean()), share)
+    return RankStability(
+        tuple(bid_ids), bid_ids[winner], band * 100, n_samples, seed, float((winners == winner).mean()), share
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,10 +343,13 @@ class WeightFlip:
         if self.winner is None:
             return "No bid is compliant, so there is no winner to change."
         if self.new_winner is None or self.points_moved is None:
-            return (f"No change of the weights would make another bid win: {self.winner} wins under all "
-                    f"of them.")
-        moves = " and ".join(f"{pts:.1f} points from {CRITERION_LABELS[a]} to {CRITERION_LABELS[b]}"
-                             for a, b, pts in self.transfers)
+            return (
+                f"No change of the weights would make another bid win: {self.winner} wins under all of them."
+            )
+        moves = " and ".join(
+            f"{pts:.1f} points from {CRITERION_LABELS[a]} to {CRITERION_LABELS[b]}"
+            for a, b, pts in self.transfers
+        )
         if not moves:
             return f"{self.winner} and {self.new_winner} tie under the published weights."
         return f"Moving {moves} would make {self.new_winner} level with {self.winner}; any more makes it win."
@@ -487,8 +495,10 @@ def default_low_high(parameters: ParameterSet, name: str) -> tuple[float, float]
         low, high = stats.beta.ppf([0.05, 0.95], a, b)
     else:
         low = high = value
-    return (float(np.clip(low, parameter.minimum, parameter.maximum)),
-            float(np.clip(high, parameter.minimum, parameter.maximum)))
+    return (
+        float(np.clip(low, parameter.minimum, parameter.maximum)),
+        float(np.clip(high, parameter.minimum, parameter.maximum)),
+    )
 
 
 def tornado(
@@ -515,10 +525,23 @@ def tornado(
         low, high = low_high[name] if low_high and name in low_high else default_low_high(parameters, name)
         at_low = np.asarray(evaluate_fn(parameters.with_overrides({name: low})), dtype=float)
         at_high = np.asarray(evaluate_fn(parameters.with_overrides({name: high})), dtype=float)
-        order_changes = not (np.array_equal(np.argsort(-at_low, kind="stable"), base_order)
-                             and np.array_equal(np.argsort(-at_high, kind="stable"), base_order))
+        order_changes = not (
+            np.array_equal(np.argsort(-at_low, kind="stable"), base_order)
+            and np.array_equal(np.argsort(-at_high, kind="stable"), base_order)
+        )
         swing = float(np.max(np.abs(at_high - at_low))) if len(base) else 0.0
-        bars.append(TornadoBar(name, parameter.unit, parameter.value, float(low), float(high), at_low,
-                               at_high, swing, order_changes))
+        bars.append(
+            TornadoBar(
+                name,
+                parameter.unit,
+                parameter.value,
+                float(low),
+                float(high),
+                at_low,
+                at_high,
+                swing,
+                order_changes,
+            )
+        )
     bars.sort(key=lambda bar: -bar.swing)
     return Tornado(ids, base, tuple(bars))

@@ -79,8 +79,10 @@ def _one_cohort(
             complete = complete and met[(entry, need)]
         coverage += cohort.entry_shares[entry] * complete
 
-    flows = [_need_max_flow(graph, network, cohort, everyone, need, entries, open_scale, k)
-             for need in dict.fromkeys(cohort.needs)]
+    flows = [
+        _need_max_flow(graph, network, cohort, everyone, need, entries, open_scale, k)
+        for need in dict.fromkeys(cohort.needs)
+    ]
     served = min(min(flows), cohort.size_per_year)
     return ReferenceCohortDraw(coverage=coverage, people_served=served, met=met)
 
