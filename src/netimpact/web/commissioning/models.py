@@ -214,3 +214,55 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{vocabulary.CommitmentKind(self.kind).label}: {self.quantity_per_year:g} a year"
+
+
+class EvaluationRunQuerySet(models.QuerySet["EvaluationRun"]):
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("An evaluation run is a record of what was shown: it is never edited, only added.")
+
+
+class EvaluationRun(models.Model):
+    """One run of the impact engine on an exercise, kept as run: append-only, the latest is shown.
+
+    `inputs_hash` is the bundle hash (netimpact.bundle.bundle_hash) of the register, exercise and bids as
+    they stood when the run was made; when today's hash differs, the run is stale.
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="evaluation_runs")
+    seed = models.BigIntegerField(help_text="Random seed: the same inputs and seed give the same result.")
+    draws = models.PositiveIntegerField(help_text="Monte Carlo draws.")
+    parameter_set = models.CharField(max_length=100, help_text="Name of the engine's parameter set.")
+    parameter_version = models.CharField(max_length=50)
+    netimpact_version = models.CharField(max_length=50)
+    inputs_hash = models.CharField(
+        max_length=80, help_text="sha256 of the canonical bundle of register, exercise and bids."
+    )
+    result = models.JSONField(help_text="Evaluation.to_dict(), with undefined figures as null.")
+    labels = models.JSONField(
+        default=dict,
+        help_text="Names and scores read from the inputs at run time (bidders, cohorts, quality scores), "
+        "so the page shows the run as it was even if the register changes later.",
+    )
+    run_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluation_runs"
+    )
+    run_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    seconds_taken = models.FloatField(help_text="Seconds the engine took.")
+
+    objects = EvaluationRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-run_at", "-pk")
+        get_latest_by = ("run_at", "pk")
+        constraints = (
+            models.CheckConstraint(condition=Q(draws__gte=1), name="evaluation_draws_positive"),
+            models.CheckConstraint(condition=Q(seconds_taken__gte=0), name="evaluation_time_not_negative"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.exercise.key}: {self.draws} draws, seed {self.seed}, {self.run_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise TypeError("An evaluation run is never edited; run the evaluation again instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
