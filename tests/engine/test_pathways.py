@@ -280,6 +280,7 @@ def test_missing_link_changes_name_the_gaps_a_bid_closes_and_opens() -> None:
     _, after = _run(eco, bid, exercise=exercise)
     changes = {(c.entry_point, c.need): c for c in missing_link_changes(before, after)}
     assert changes[(CUSTODY, MIND)].change == "gap_closed"  # custody -> h -> the bid's service
+    assert "can now reach a service for mental health within 3 referrals" in changes[(CUSTODY, MIND)].sentence
     assert changes[(GP, DRUGS)].change == "new_gap"  # the incumbent's service closes with the award
     assert changes[(GP, DRUGS)].after.cause == "route_broken"
     assert "closed: the award ends its funding" in changes[(GP, DRUGS)].sentence

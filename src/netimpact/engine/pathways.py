@@ -1226,20 +1226,21 @@ class MissingLinkChange:
 
     @property
     def sentence(self) -> str:
-        where = (
-            f"{self.need.label.lower()} from {self.entry_point.label.lower()} "
-            f"({self.people_per_year:,.0f} people a year)"
-        )
-        shares = (
-            f"missing in {self.missing_share_before:.0%} of draws before, "
-            f"{self.missing_share_after:.0%} after"
-        )
+        before = f"{self.missing_share_before:.0%}"
+        after = f"{self.missing_share_after:.0%}"
         if self.change == "gap_closed":
-            return f"The bid closes a gap: {where}, {shares}."
-        if self.change == "new_gap":
-            reason = f" {self.after.sentence}" if self.after is not None else ""
-            return f"The bid opens a gap: {where}, {shares}.{reason}"
-        return f"A gap remains: {where}, {shares}."
+            link = self.before
+            assert link is not None
+            return (
+                f"The bid closes a gap. {link.cohort_name}: the {self.people_per_year:,.0f} people a year "
+                f"who come in through {self.entry_point.label.lower()} can now reach a service for "
+                f"{self.need.label.lower()} within {link.k} referrals (missing in {after} of draws, "
+                f"against {before} before the award)."
+            )
+        link = self.after
+        assert link is not None
+        lead = "The bid opens a gap." if self.change == "new_gap" else "A gap remains."
+        return f"{lead} {link.sentence} (Before the award: missing in {before} of draws.)"
 
     def to_dict(self) -> dict[str, Any]:
         return {
