@@ -670,8 +670,8 @@ def _funding_shift_rows(
     lost = np.zeros(table.n)
     for i, ties in shift.lost.items():
         lost[i] = sum(t.amount_per_year for t in ties)
-    rows = []
-    for i in np.flatnonzero((change != 0) | (lost != 0)):
+    rows: list[dict[str, Any]] = []
+    for i in np.flatnonzero((change != 0) | (lost != 0)).tolist():
         rows.append(
             {
                 "organisation": table.ids[i],
@@ -679,7 +679,7 @@ def _funding_shift_rows(
                 "income_change_per_year": float(change[i]),
                 "income_lost_per_year": float(lost[i]),
                 "income_gained_per_year": float(change[i] + lost[i]),
-                "replaced_streams": [t.id for t in shift.lost.get(int(i), [])],
+                "replaced_streams": [t.id for t in shift.lost.get(i, [])],
             }
         )
     rows.sort(key=lambda r: r["income_change_per_year"])

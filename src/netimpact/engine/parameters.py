@@ -92,7 +92,8 @@ class Distribution:
         if unknown:
             raise ParameterError(f"{where}: unknown distribution field(s) {', '.join(sorted(unknown))}")
         try:
-            return cls(**{k: (v if k == "kind" else float(v)) for k, v in data.items()})
+            numbers = {k: float(v) for k, v in data.items() if k != "kind"}
+            return cls(str(data["kind"]), **numbers)
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"{where}: {exc}") from exc
 

@@ -41,12 +41,12 @@ def annuity(years: np.ndarray | float, rate: float) -> np.ndarray:
 
     A fractional last year counts in proportion (half a year at t = 5 adds 0.5 / 1.035^5).
     """
-    years = np.maximum(0.0, np.asarray(years, dtype=float))
-    whole = np.floor(years)
+    span: np.ndarray = np.maximum(0.0, np.asarray(years, dtype=float))
+    whole = np.floor(span)
     if rate == 0:
-        return years
+        return span
     v = 1.0 / (1.0 + rate)
-    return (1.0 - v**whole) / (1.0 - v) + (years - whole) * v**whole
+    return np.asarray((1.0 - v**whole) / (1.0 - v) + (span - whole) * v**whole)
 
 
 def discounted_years_with_drop_off(term: int, rate: float, drop_off: float) -> float:
