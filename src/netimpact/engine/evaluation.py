@@ -574,7 +574,7 @@ def _bid_result(
         price_per_year=bid.price_per_year,
         compliant=compliant,
         compliance=compliance,
-        funding_shift=_funding_shift_rows(scenario.shift, table, evidence),
+        funding_shift=_funding_shift_rows(scenario.shift, table, evidence, ecosystem),
         committed_social_value=Figure.from_draws(
             committed,
             "GBP",
@@ -664,14 +664,17 @@ def _contagion_summary(
 
 
 def _funding_shift_rows(
-    shift: FundingShift, table: OrganisationTable, evidence: Mapping[ClaimState, float]
+    shift: FundingShift, table: OrganisationTable, evidence: Mapping[ClaimState, float], ecosystem: Ecosystem
 ) -> list[dict[str, Any]]:
+    """Every organisation whose income the award changes (central estimate), with its Tuckman & Chang
+    indicators and months of reserves before and after."""
     change = shift.income_change(shift.central_weights(evidence))
     lost = np.zeros(table.n)
     for i, ties in shift.lost.items():
         lost[i] = sum(t.amount_per_year for t in ties)
     rows: list[dict[str, Any]] = []
     for i in np.flatnonzero((change != 0) | (lost != 0)).tolist():
+        before, after = _indicators(ecosystem.organisations[i], float(change[i]), shift.lost.get(i, []))
         rows.append(
             {
                 "organisation": table.ids[i],
@@ -680,6 +683,8 @@ def _funding_shift_rows(
                 "income_lost_per_year": float(lost[i]),
                 "income_gained_per_year": float(change[i] + lost[i]),
                 "replaced_streams": [t.id for t in shift.lost.get(i, [])],
+                "indicators_before": before,
+                "indicators_after": after,
             }
         )
     rows.sort(key=lambda r: r["income_change_per_year"])
