@@ -336,7 +336,11 @@ def test_bad_draw_inputs_are_named() -> None:
     with pytest.raises(PathwayError, match="expected \\(1, n_draws\\)"):
         cohort_pathways(network, eco.cohorts, np.ones((2, 3)), np.random.default_rng(), 3)
     with pytest.raises(PathwayError, match=r"service 'a', draw 1 has 1\.5"):
-        cohort_pathways(network, eco.cohorts, np.array([[1.0, 1.5]]), np.random.default_rng(), 3)
+        cohort_pathways(network, eco.cohorts, np.array([[0.5, 1.5]]), np.random.default_rng(), 3)
+    with pytest.raises(PathwayError, match=r"service 'a', draw 0 has -0\.1"):
+        cohort_pathways(network, eco.cohorts, np.array([[-0.1, 1.0]]), np.random.default_rng(), 3)
+    with pytest.raises(PathwayError, match=r"service 'a', draw 1 has nan"):
+        cohort_pathways(network, eco.cohorts, np.array([[1.0, np.nan]]), np.random.default_rng(), 3)
     with pytest.raises(PathwayError, match="k \\(referral hops\\)"):
         pathways_given_links(network, eco.cohorts, np.ones((1, 1)), np.zeros((0, 1), bool), -1)
     lopsided = _cohort(shares={GP: 0.5})

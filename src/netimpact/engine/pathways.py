@@ -594,8 +594,11 @@ def _checked_open_scale(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The array as floats, with each relevant service's lowest and highest value over the draws.
 
-    Rows of services no cohort can use are never read (their min and max are reported as 1): at city scale
-    reading the whole array twice is the largest cost of a scenario.
+    Reading the n_services x n_draws array is the largest cost of a scenario at city scale, so it is read
+    once: the minimum of every row of a service some cohort can use, then the maximum only of rows whose
+    minimum is below 1 (services whose owner is distressed in some draw). A row whose minimum is exactly 1
+    is taken as 1 throughout; a value above 1 in such a row is the one bad input not reported (it would
+    mean "more than open" and is read as open). Rows no cohort can use are never read (reported as 1).
     """
     open_scale = np.asarray(open_scale, dtype=float)
     if open_scale.ndim != 2 or open_scale.shape[0] != network.n_services:
@@ -607,11 +610,13 @@ def _checked_open_scale(
     if open_scale.shape[1] == 0 or not relevant.any():
         return open_scale, row_min, row_max
     if relevant.all():
-        row_min, row_max = open_scale.min(axis=1), open_scale.max(axis=1)
+        row_min = open_scale.min(axis=1)
     else:
-        rows = open_scale[relevant]
-        row_min[relevant], row_max[relevant] = rows.min(axis=1), rows.max(axis=1)
-    bad_rows = ~((row_min >= 0.0) & (row_max <= 1.0))  # NaN fails both tests
+        row_min[relevant] = open_scale[relevant].min(axis=1)
+    partial = row_min < 1.0
+    if partial.any():
+        row_max[partial] = open_scale[partial].max(axis=1)
+    bad_rows = ~((row_min >= 0.0) & (row_min <= 1.0) & (row_max <= 1.0))  # NaN fails every test
     if bad_rows.any():
         row = int(np.flatnonzero(bad_rows)[0])
         draw = int(np.flatnonzero(~((open_scale[row] >= 0.0) & (open_scale[row] <= 1.0)))[0])
@@ -758,6 +763,7 @@ class _CohortFrame:
     inner_dst: np.ndarray
     inner_link: np.ndarray  # claimed link row, or -1 for a sure edge
     scale_constant: np.ndarray  # m bool: open_scale constant over draws
+    scale_value: np.ndarray  # m: the open_scale of services where it is constant (their row minimum)
     sure_edges: tuple[np.ndarray, np.ndarray]  # local sure edges (for explanations)
     var_edges: tuple[np.ndarray, np.ndarray, np.ndarray]  # local variable edges with their link rows
 
@@ -876,6 +882,7 @@ class _CohortFrame:
             inner_dst=inner_dst[order],
             inner_link=inner_link[order],
             scale_constant=scale_constant[nodes],
+            scale_value=row_min[nodes],
             sure_edges=sure,
             var_edges=var,
         )
@@ -946,7 +953,7 @@ class _CohortFrame:
         sure_rows, signature = sure_rows[reached], signature[reached]
         constant = self.scale_constant[sure_rows]
         if constant.any():
-            cap = self.capacity[sure_rows[constant]] * open_scale[self.nodes[sure_rows[constant]], 0]
+            cap = self.capacity[sure_rows[constant]] * self.scale_value[sure_rows[constant]]
             hist += np.bincount(signature[constant], weights=cap, minlength=len(subsets))[:, None]
         if (~constant).any():
             rows, sig = sure_rows[~constant], signature[~constant]
