@@ -695,11 +695,14 @@ class _NodeLookup:
                 wards.setdefault(ward, []).append(i)
         need_column = {need: j for j, need in enumerate(Need)}
         entry_column = {entry: j for j, entry in enumerate(EntryPoint)}
+        need_cells = [(i, need_column[n]) for i, node in enumerate(nodes) for n in node.needs]
+        entry_cells = [(i, entry_column[e]) for i, node in enumerate(nodes) for e in node.entry_points]
         needs = np.zeros((len(nodes), len(need_column)), dtype=bool)
         entries = np.zeros((len(nodes), len(entry_column)), dtype=bool)
-        for i, node in enumerate(nodes):
-            needs[i, [need_column[n] for n in node.needs]] = True
-            entries[i, [entry_column[e] for e in node.entry_points]] = True
+        if need_cells:
+            needs[tuple(np.array(need_cells).T)] = True
+        if entry_cells:
+            entries[tuple(np.array(entry_cells).T)] = True
         return cls(
             open_to_all=np.array([not n.eligible_cohorts for n in nodes], dtype=bool),
             eligible_by_cohort={k: np.array(v, dtype=np.int64) for k, v in eligible.items()},
