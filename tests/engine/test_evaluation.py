@@ -168,3 +168,20 @@ def test_ranking_applies_the_published_criteria() -> None:
 def test_ranking_waits_for_quality_scores(evaluation) -> None:
     assert evaluation.ranking.status == "incomplete"
     assert "no moderated quality score" in evaluation.ranking.reason
+
+
+def test_tornado_moves_net_impact_with_a_parameter() -> None:
+    from netimpact.engine.evaluation import net_impact_tornado
+
+    ecosystem, exercise, bids = story_city()
+    names = ["value_per_volunteer_hour", "t_adj"]
+    tornado = net_impact_tornado(ecosystem, exercise, bids, names, draws=30)
+    bar = next(b for b in tornado.bars if b.parameter == "value_per_volunteer_hour")
+    assert bar.low < 19.41 < bar.high
+    fixed = net_impact_tornado(
+        ecosystem, exercise, bids, names[:1], FIXED, draws=3, low_high={names[0]: (10.0, 30.0)}
+    )
+    # Dearer volunteer hours raise the local bid's commitment, and the social capital at risk more.
+    assert fixed.bars[0].net_impact_high[1] < fixed.bars[0].net_impact_low[1]
+    assert fixed.bars[0].swing > 0
+    assert bar.swing > 0  # the local bid's volunteering commitment and everyone's social capital move

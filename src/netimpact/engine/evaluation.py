@@ -993,6 +993,7 @@ def net_impact_tornado(
     parameters: ParameterSet | None = None,
     draws: int = 200,
     seed: int = 0,
+    low_high: Mapping[str, tuple[float, float]] | None = None,
 ) -> Any:
     """Tornado of median net impact per bid as each named parameter moves to its low and high value
     (netimpact.engine.ranking.tornado), with one seed throughout so bars show the parameter, not noise."""
@@ -1004,4 +1005,4 @@ def net_impact_tornado(
         result = evaluate_exercise(ecosystem, exercise, bids, params, draws=draws, seed=seed)
         return np.array([b.net_impact.median for b in result.bids])
 
-    return ranking.tornado(median_net, base, names, bid_ids=[b.id for b in bids])
+    return ranking.tornado(median_net, base, names, low_high=low_high, bid_ids=[b.id for b in bids])
