@@ -27,7 +27,8 @@ def test_bench_quick_prints_one_json_line_per_scale(capsys):
         assert result["wall_seconds"] > 0 and result["peak_memory_mb"] > 50
     city, nation, reference = results
     for result in (city, nation):
-        assert {"build_seconds", "peak_memory_after_build_mb", "net_impact_medians"} <= set(result)
+        extra = {"build_seconds", "cpu_seconds", "peak_memory_after_build_mb", "net_impact_medians"}
+        assert extra <= set(result)
         assert len(result["net_impact_medians"]) == result["bids"]
     assert {"fast_seconds", "reference_seconds", "speed_ratio"} <= set(reference)
     assert reference["speed_ratio"] == pytest.approx(

@@ -124,14 +124,15 @@ def measure_scale(scale: Scale, quick: bool) -> dict[str, Any]:
     city = synthetic_city(scale.organisations, scale.ties, scale.bids, seed=SEED)
     build = time.perf_counter() - start
     memory_after_build = peak_memory_mb()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     evaluation = evaluate_exercise(city.ecosystem, city.exercise, city.bids, draws=scale.draws, seed=SEED)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = peak_memory_mb()
     result = _header(scale, quick)
     result.update({
         "wall_seconds": round(wall, 3),
         "peak_memory_mb": peak,
+        "cpu_seconds": round(cpu, 3),  # all threads; far below wall x cores on a busy machine
         "build_seconds": round(build, 3),
         "warmup_seconds": round(warmup, 3),
         "peak_memory_after_build_mb": memory_after_build,
