@@ -50,6 +50,8 @@ QUICK_SIZES = {
     "reference": (40, 150, 2, 10),
 }
 SEED = 0
+# A fresh interpreter per scale (see the module's docstring), entered through child_main.
+CHILD = "import sys; from netimpact.cli.bench import child_main; sys.exit(child_main(sys.argv[1:]))"
 
 
 def add_commands(subcommands: argparse._SubParsersAction) -> None:
@@ -86,7 +88,7 @@ def scale_for(name: str, quick: bool) -> Scale:
 def run_bench(args: argparse.Namespace) -> int:
     status = 0
     for name in args.scales:
-        command = [sys.executable, "-m", "netimpact.cli.bench", name, *(["--quick"] if args.quick else [])]
+        command = [sys.executable, "-c", CHILD, name, *(["--quick"] if args.quick else [])]
         child = subprocess.run(command, capture_output=True, text=True, check=False)
         if child.returncode != 0:
             print(f"netimpact bench: the {name} scale failed:\n{child.stderr}", file=sys.stderr)
@@ -217,7 +219,7 @@ def _reference_run(city: Any, draws: int) -> None:
 
 
 def child_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m netimpact.cli.bench")
+    parser = argparse.ArgumentParser(prog="netimpact bench (one scale)")
     parser.add_argument("scale", choices=sorted(SCALES))
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
@@ -226,7 +228,3 @@ def child_main(argv: Sequence[str]) -> int:
         scale, args.quick)
     print(json.dumps(result))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(child_main(sys.argv[1:]))
