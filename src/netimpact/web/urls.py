@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # --- Commissioning (exercises, bids, partner confirmation, panel scoring): a later issue adds
     # --- path("exercises/", include("netimpact.web.commissioning.urls")) here.
+    path("exercises/", include("netimpact.web.commissioning.urls")),
 ]
 
 # Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html.

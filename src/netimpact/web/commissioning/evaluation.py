@@ -1,0 +1,295 @@
+"""Run the impact engine on a stored exercise and keep the run; tell whether the latest run is stale.
+
+A run is made synchronously (the demo city takes a few seconds at 1,000 draws) and stored whole, with
+the hash of its inputs as a bundle (netimpact.bundle): the page shows the stored run, never recomputes
+it, and warns when today's register, exercise or bids hash differently.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from netimpact.bundle import bundle_hash, write_bundle
+from netimpact.domain.commissioning import Bid, Exercise
+from netimpact.domain.ecosystem import Ecosystem
+from netimpact.engine.report import COMPONENTS, cohort_changes, figure_text, ranked_bids, unit_label
+from netimpact.web.register.store import load_ecosystem
+
+from . import charts
+from . import models as m
+from .store import load_exercise
+
+# Fewer than 100 draws give 90% intervals from a handful of values; more than 20,000 keep an officer
+# waiting for minutes on a synchronous request. The seed fits any database's integer column.
+MIN_DRAWS, MAX_DRAWS, DEFAULT_DRAWS = 100, 20_000, 1_000
+MAX_SEED = 2_147_483_647
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What the engine reads for one exercise, and their hash as a bundle."""
+
+    ecosystem: Ecosystem
+    exercise: Exercise
+    bids: list[Bid]
+    inputs_hash: str
+
+
+def current_inputs(exercise_key: str) -> Inputs:
+    ecosystem = load_ecosystem()
+    exercise, bids = load_exercise(exercise_key)
+    return Inputs(ecosystem, exercise, bids, bundle_hash(write_bundle(ecosystem, exercise, bids)))
+
+
+def run_evaluation(exercise_key: str, draws: int, seed: int, run_by: Any = None) -> m.EvaluationRun:
+    """Evaluate the stored exercise's bids and store the run (raises ValueError if the engine refuses)."""
+    from netimpact.engine.evaluation import evaluate_exercise  # numba compiles on first import
+
+    inputs = current_inputs(exercise_key)
+    started = time.perf_counter()
+    evaluation = evaluate_exercise(inputs.ecosystem, inputs.exercise, inputs.bids, draws=draws, seed=seed)
+    result = finite(evaluation.to_dict())
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        return m.EvaluationRun.objects.create(
+            exercise=m.Exercise.objects.get(key=exercise_key),
+            seed=seed,
+            draws=draws,
+            parameter_set=result["parameters"]["name"],
+            parameter_version=result["parameters"]["version"],
+            netimpact_version=netimpact_version(),
+            inputs_hash=inputs.inputs_hash,
+            result=result,
+            labels=run_labels(inputs),
+            run_by=run_by if getattr(run_by, "is_authenticated", False) else None,
+            seconds_taken=seconds,
+        )
+
+
+def latest_run(exercise: m.Exercise) -> m.EvaluationRun | None:
+    return exercise.evaluation_runs.select_related("run_by").order_by("-run_at", "-pk").first()
+
+
+def run_labels(inputs: Inputs) -> dict[str, Any]:
+    """Names and scores the engine's document refers to by id, as they stood at run time."""
+    ecosystem, exercise = inputs.ecosystem, inputs.exercise
+    criteria = exercise.criteria
+    return {
+        "organisations": {o.id: o.name for o in ecosystem.organisations},
+        "cohorts": {c.id: c.name for c in ecosystem.cohorts if c.id in exercise.cohorts},
+        "criteria": {
+            "price": criteria.price,
+            "quality": criteria.quality,
+            "net_impact": criteria.net_impact,
+            "price_formula": criteria.price_formula.label,
+        },
+        "quality_scores": {b.id: b.quality_score for b in inputs.bids},
+        "exercise_title": exercise.title,
+    }
+
+
+def netimpact_version() -> str:
+    try:
+        return metadata.version("netimpact")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def finite(value: Any) -> Any:
+    """JSON has no NaN or Infinity and no numpy types: an undefined figure is stored as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return finite(value.tolist())
+    if isinstance(value, np.generic):
+        return finite(value.item())
+    return value
+
+
+# ------------------------------------------------------------------------------------ reading a run
+
+
+def evaluation_page(run: m.EvaluationRun) -> dict[str, Any]:
+    """What the evaluation page shows of a stored run, with every figure's unit and interval in words."""
+    result, labels = run.result, run.labels
+    names: dict[str, str] = labels.get("organisations", {})
+    cohort_names: dict[str, str] = labels.get("cohorts", {})
+    titles = {b["bid"]: b["title"] for b in result["bids"]}
+    order = ranked_bids(result)
+    bids = {b["bid"]: b for b in result["bids"]}
+    return {
+        "ranking": _ranking(result, labels, titles, order, names, bids),
+        "net_impact_chart": charts.interval_chart(
+            [_interval(titles[b], bids[b]["net_impact"]) for b in order],
+            chart_id="net-impact-chart",
+            title="Net impact of each bid against the status quo: median and 90% interval, £ over the term",
+        ),
+        "beats": [
+            {
+                "bid": b,
+                "title": titles[b],
+                "cells": [
+                    {"other": o, "title": titles[o], "probability": result["probability_beats"][b].get(o)}
+                    for o in order
+                ],
+            }
+            for b in order
+        ],
+        "bids": [_bid(bids[b], names, cohort_names, result) for b in order],
+        "status_quo": _status_quo(result["status_quo"], names, cohort_names),
+        "parameters": list(result["parameters"]["parameters"].values()),
+        "parameter_set": result["parameters"],
+    }
+
+
+def _with_titles(sentence: str, titles: dict[str, str]) -> str:
+    """The engine's sentences name bids by id; a reader knows them by title."""
+    for bid_id in sorted(titles, key=len, reverse=True):
+        sentence = sentence.replace(bid_id, f"{titles[bid_id]} ({bid_id})")
+    return sentence
+
+
+def _interval(label: str, figure: dict[str, Any]) -> charts.IntervalRow:
+    return charts.IntervalRow(label, figure["median"] or 0.0, figure["low"] or 0.0, figure["high"] or 0.0)
+
+
+def _ranking(
+    result: dict[str, Any],
+    labels: dict[str, Any],
+    titles: dict[str, str],
+    order: list[str],
+    names: dict[str, str],
+    bids: dict[str, dict[str, Any]],
+) -> dict[str, Any] | None:
+    ranking = result.get("ranking")
+    if ranking is None:
+        return None
+    price = {p["bid"]: p for p in (ranking.get("price") or {}).get("bids", [])}
+    award = ranking.get("award_score_median") or {}
+    impact = ranking.get("net_impact_score_median") or {}
+    wins = ranking.get("win_probability") or {}
+    quality = labels.get("quality_scores", {})
+    rows = []
+    for place, bid_id in enumerate(order, start=1):
+        scored = award.get(bid_id) is not None
+        rows.append(
+            {
+                "rank": place if scored else None,
+                "bid": bid_id,
+                "title": titles[bid_id],
+                "bidder": names.get(bids[bid_id]["bidder"], bids[bid_id]["bidder"]),
+                "price_per_year": bids[bid_id]["price_per_year"],
+                "compliant": bids[bid_id]["compliant"],
+                "non_compliance": price.get(bid_id, {}).get("non_compliance"),
+                "price_score": price.get(bid_id, {}).get("score"),
+                "quality_score": quality.get(bid_id),
+                "net_impact_score": impact.get(bid_id),
+                "award_score": award.get(bid_id),
+                "win_probability": wins.get(bid_id),
+            }
+        )
+    stability = ranking.get("stability")
+    flip = ranking.get("weight_flip")
+    return {
+        "status": ranking["status"],
+        "reason": ranking.get("reason", ""),
+        "criteria": labels.get("criteria", {}),
+        "price": ranking.get("price") or {},
+        "rows": rows,
+        "stability": stability,
+        "stability_sentence": _with_titles(stability["sentence"], titles) if stability else "",
+        "weight_flip": flip,
+        "weight_flip_sentence": _with_titles(flip["sentence"], titles) if flip else "",
+        "notes": ranking.get("notes", []),
+    }
+
+
+def _figure_row(label: str, sign: str, meaning: str, figure: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "label": label,
+        "sign": sign,
+        "meaning": meaning,
+        "median": figure["median"],
+        "low": figure["low"],
+        "high": figure["high"],
+        "unit": unit_label(figure.get("unit", "")),
+        "text": figure_text(figure),
+        "explanation": figure.get("explanation", ""),
+    }
+
+
+def _bid(
+    bid: dict[str, Any], names: dict[str, str], cohort_names: dict[str, str], result: dict[str, Any]
+) -> dict[str, Any]:
+    components = [_figure_row(c.label, c.sign, c.meaning, bid["components"][c.key]) for c in COMPONENTS]
+    net = _figure_row("Net impact", "=", "The four components added up, draw by draw.", bid["net_impact"])
+    rows = [
+        charts.IntervalRow(c["label"], c["median"] or 0.0, c["low"] or 0.0, c["high"] or 0.0)
+        for c in [*components, net]
+    ]
+    cohorts_by_id = {c["cohort"]: c for c in (bid.get("pathways") or {}).get("cohorts", [])}
+    return {
+        "id": bid["bid"],
+        "title": bid["title"],
+        "bidder": names.get(bid["bidder"], bid["bidder"]),
+        "bidder_id": bid["bidder"],
+        "price_per_year": bid["price_per_year"],
+        "compliant": bid["compliant"],
+        "compliance": bid["compliance"],
+        "components": components,
+        "net_impact": net,
+        "chart": charts.interval_chart(
+            rows,
+            chart_id=f"components-{bid['bid']}",
+            title=f"{bid['title']}: the four components and net impact, median and 90% interval, "
+            "£ over the term",
+        ),
+        "expected_closures": (bid.get("contagion") or {}).get("expected_closures"),
+        "contagion": bid.get("contagion") or {},
+        "organisations_at_risk": bid["organisations_at_risk"],
+        "cohorts": [
+            {
+                "name": cohort_names.get(change.cohort, change.cohort),
+                "change": change,
+                "missing_links": [
+                    link["sentence"] for link in cohorts_by_id.get(change.cohort, {}).get("missing_links", [])
+                ],
+            }
+            for change in cohort_changes(result, bid["bid"])
+        ],
+        "missing_link_changes": [change["sentence"] for change in bid.get("missing_link_changes", [])],
+    }
+
+
+def _status_quo(
+    status_quo: dict[str, Any], names: dict[str, str], cohort_names: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "replaced_streams": [
+            {
+                **stream,
+                "funder_name": names.get(stream["funder"], stream["funder"]),
+                "recipient_name": names.get(stream["recipient"], stream["recipient"]),
+            }
+            for stream in status_quo["replaced_streams"]
+        ],
+        "local_retained": _figure_row(
+            "Retained in the city (LM3)", "", "", status_quo["local_retained_per_year"]
+        ),
+        "missing_links": [
+            {"cohort": cohort_names.get(c["cohort"], c["cohort"]), "sentence": link["sentence"]}
+            for c in status_quo["pathways"]["cohorts"]
+            for link in c["missing_links"]
+        ],
+    }
