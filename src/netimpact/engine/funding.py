@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -205,7 +206,9 @@ class ExposureTies:
         owner = {s.id: s.organisation for s in ecosystem.services}
 
         def positions(org_ids: list[str | None]) -> np.ndarray:
-            return np.fromiter((pos.get(o, -1) for o in org_ids), dtype=np.int64, count=len(org_ids))  # type: ignore[arg-type]
+            # map() with the dict's own get runs in C: millions of ties in a fraction of a second
+            found = map(pos.get, org_ids, repeat(-1))  # type: ignore[arg-type]
+            return np.fromiter(found, dtype=np.int64, count=len(org_ids))
 
         def amounts(values: list[float]) -> np.ndarray:
             return np.asarray(values, dtype=float).reshape(-1)
