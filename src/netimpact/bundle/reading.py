@@ -85,9 +85,19 @@ def read_bundle(document: Mapping[str, Any] | str | os.PathLike[str]) -> Bundle:
     return bundle_from_document(document)
 
 
+_SECTIONS = ("netimpact_bundle", "ecosystem", "exercise", "bids", "parameters")
+
+
 def validate_bundle(document: Any) -> list[BundleIssue]:
-    """Every schema problem and every broken reference in the document, schema problems first."""
-    return schema_issues(document) + reference_issues(document)
+    """Every schema problem and every broken reference in the document, section by section in document
+    order (within a section, schema problems first)."""
+    issues = schema_issues(document) + reference_issues(document)
+    return sorted(issues, key=lambda issue: _section_rank(issue.path))
+
+
+def _section_rank(path: str) -> int:
+    head = path.removeprefix("$.").split(".")[0].split("[")[0]
+    return _SECTIONS.index(head) if head in _SECTIONS else -1
 
 
 def parse_bundle_text(text: str, source: str | None = None) -> JSON:

