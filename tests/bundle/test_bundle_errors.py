@@ -184,3 +184,13 @@ def test_parameter_overrides_must_name_engine_parameters_within_range(small_bund
     assert set(found) == {"$.parameters.t_adj", "$.parameters.tadj", "$.exercise.parameters.discount_rate"}
     assert "9.0 years is out of range; expected a value in [0, 5] years" in found["$.parameters.t_adj"]
     assert "'tadj' names no engine parameter; expected one of" in found["$.parameters.tadj"]
+
+
+def test_problems_come_in_document_order_by_section(small_bundle):
+    small_bundle["bids"][0]["price_per_year"] = "cheap"
+    small_bundle["exercise"]["replaced_streams"].append("no-tie")
+    small_bundle["ecosystem"]["funding"][0]["recipient"] = "x1"
+    small_bundle["ecosystem"]["funding"][1]["kind"] = "loan"
+    paths = [issue.path for issue in validate_bundle(small_bundle)]
+    sections = [path.split(".")[1].split("[")[0] for path in paths]
+    assert sections == ["ecosystem", "ecosystem", "exercise", "bids"]
