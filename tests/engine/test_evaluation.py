@@ -185,3 +185,10 @@ def test_tornado_moves_net_impact_with_a_parameter() -> None:
     assert fixed.bars[0].net_impact_high[1] < fixed.bars[0].net_impact_low[1]
     assert fixed.bars[0].swing > 0
     assert bar.swing > 0  # the local bid's volunteering commitment and everyone's social capital move
+
+
+def test_closure_probabilities_and_retained_pounds_are_in_the_document(evaluation) -> None:
+    document = evaluation.to_dict()
+    outside = next(b for b in document["bids"] if b["bid"] == "outside")
+    assert outside["closure_probability"] == {"A": 1.0, "B": 1.0}
+    assert outside["local_retained_over_term"]["median"] == pytest.approx(0.36 * 150_000 * 1.3 * A3)

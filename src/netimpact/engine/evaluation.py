@@ -100,11 +100,21 @@ class BidEvaluation:
     cost_of_falling_through: Figure
     net_impact: Figure
     local_retained_per_year: Figure
+    local_retained_over_term: Figure
     contagion: dict[str, Any]
     organisations_at_risk: list[OrganisationAtRisk]
     closure_probability: np.ndarray = field(repr=False)  # per organisation, register order
     pathways: Any = field(repr=False, default=None)  # PathwayResult
     missing_link_changes: list[Any] = field(default_factory=list)
+
+    organisation_ids: list[str] = field(repr=False, default_factory=list)
+
+    def closure_probabilities(self) -> dict[str, float]:
+        """Organisation -> share of draws in which it closes (h >= 1), for every organisation that can."""
+        return {
+            self.organisation_ids[i]: float(self.closure_probability[i])
+            for i in np.flatnonzero(self.closure_probability > 0).tolist()
+        }
 
     @property
     def components(self) -> dict[str, Figure]:
@@ -127,6 +137,8 @@ class BidEvaluation:
             "components": {name: figure.to_dict() for name, figure in self.components.items()},
             "net_impact": self.net_impact.to_dict(),
             "local_retained_per_year": self.local_retained_per_year.to_dict(),
+            "local_retained_over_term": self.local_retained_over_term.to_dict(),
+            "closure_probability": self.closure_probabilities(),
             "contagion": {
                 k: (v.to_dict() if isinstance(v, Figure) else v) for k, v in self.contagion.items()
             },
@@ -607,11 +619,15 @@ def _bid_result(
             f"falling through, {term}",
         ),
         local_retained_per_year=Figure.from_draws(retained, "GBP/year", "LM3 R2 + R3 of the bid's contract"),
+        local_retained_over_term=Figure.from_draws(
+            retained * term_annuity, "GBP", f"LM3 R2 + R3 of the bid's contract, {term}"
+        ),
         contagion=_contagion_summary(scenario, closure_probability, central_run),
         organisations_at_risk=_organisations_at_risk(
             scenario, table, ecosystem, params, central, social, central_run, closure_probability, bid
         ),
         closure_probability=closure_probability,
+        organisation_ids=table.ids,
         pathways=pathways,
         missing_link_changes=pathway_model.missing_link_changes(status_quo.pathways, pathways),
     )
