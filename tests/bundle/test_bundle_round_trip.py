@@ -138,3 +138,12 @@ def test_the_demo_city_survives_json_text(demo_city, tmp_path):
     assert normalised(bundle.ecosystem) == normalised(demo_city.ecosystem)
     again = write_bundle(bundle.ecosystem, bundle.exercise, bundle.bids)
     assert bundle_text(again) == path.read_text(encoding="utf-8")
+
+
+def test_a_parameter_set_is_written_as_its_changes_from_the_defaults(small_city):
+    from netimpact.engine.parameters import ParameterSet
+
+    parameters = ParameterSet.default().with_overrides({"t_adj": 1.5, "discount_rate": 0.03})
+    document = write_bundle(small_city.ecosystem, small_city.exercise, small_city.bids, parameters)
+    assert document["parameters"] == {"discount_rate": 0.03, "t_adj": 1.5}
+    assert read_bundle(document).parameter_overrides == {"discount_rate": 0.03, "t_adj": 1.5}

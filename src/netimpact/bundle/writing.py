@@ -35,6 +35,7 @@ from netimpact.domain.ecosystem import (
     SharedPremises,
     Ward,
 )
+from netimpact.engine.parameters import ParameterSet
 
 FORMAT_VERSION = "1.0"
 
@@ -45,9 +46,17 @@ def write_bundle(
     ecosystem: Ecosystem,
     exercise: Exercise,
     bids: Iterable[Bid],
-    parameters: Mapping[str, float] | None = None,
+    parameters: Mapping[str, float] | ParameterSet | None = None,
 ) -> JSON:
-    """The bundle document for one exercise: JSON-ready, canonical, valid against bundle.schema.json."""
+    """The bundle document for one exercise: JSON-ready, canonical, valid against bundle.schema.json.
+
+    `parameters` become the bundle's overrides: a mapping of name to value, or a ParameterSet, of which
+    the values that differ from the defaults are written (a bundle carries values, not distributions or
+    sources).
+    """
+    if isinstance(parameters, ParameterSet):
+        defaults = ParameterSet.default()
+        parameters = {p.name: p.value for p in parameters if p.value != defaults[p.name]}
     document: JSON = {
         "netimpact_bundle": FORMAT_VERSION,
         "ecosystem": ecosystem_document(ecosystem),
