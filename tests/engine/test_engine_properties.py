@@ -132,3 +132,16 @@ def test_without_uncertainty_every_draw_is_the_central_case() -> None:
     )
     for bid in result.bids:
         assert np.ptp(bid.social_capital_at_risk.draws) == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_cities(), st.integers(0, 2**31))
+def test_any_register_gives_a_finite_json_document(city, seed) -> None:
+    import json
+
+    ecosystem, exercise, bid = city
+    result = evaluate_exercise(ecosystem, exercise, [bid], draws=15, seed=seed)
+    document = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert np.isfinite(result.bids[0].net_impact.draws).all()
+    assert 0.0 <= result.bids[0].contagion["expected_closures"] <= len(ecosystem.organisations)
+    assert document["bids"][0]["bid"] == bid.id

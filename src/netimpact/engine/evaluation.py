@@ -952,8 +952,10 @@ class Ranking:
         return {
             "status": self.status,
             "reason": self.reason,
-            "price": self.price.to_dict(),
-            "net_impact_score_median": per_bid(np.median(self.net_impact_scores, axis=1)),
+            "price": None if self.price is None else self.price.to_dict(),
+            "net_impact_score_median": (
+                per_bid(np.median(self.net_impact_scores, axis=1)) if self.net_impact_scores.size else None
+            ),
             "award_score_median": per_bid(award),
             "win_probability": per_bid(self.win_probability),
             "stability": None if self.stability is None else self.stability.to_dict(),
