@@ -87,3 +87,14 @@ def test_a_bidder_missing_from_the_register_is_named(demo_register, db):
 
     with pytest.raises(ValueError, match="GB-COH-99999999"):
         create_demo_users(None, [stray])
+
+
+def test_reloading_the_demo_city_keeps_the_accounts_and_relinks_them(demo_register, db):
+    from netimpact.web.commissioning.store import save_demo_city
+
+    create_demo_users(demo_register.exercise.id, demo_register.bids)
+    save_demo_city(demo_register)  # the register's organisations are replaced: links fall to None
+
+    assert User.objects.get(username="bidder1").organisation is None
+    create_demo_users(demo_register.exercise.id, demo_register.bids)
+    assert User.objects.get(username="bidder1").organisation.org_id == demo_register.bids[0].bidder
