@@ -67,3 +67,25 @@ def test_each_node_passes_distress_once_and_inactive_nodes_keep_receiving() -> N
     np.testing.assert_allclose(result.passed, [0.3, 0.6, 1.0])
     np.testing.assert_allclose(result.h, [0.3, 0.9, 1.0])
     assert result.rounds == 3
+
+
+def test_parallel_kernels_can_be_called_from_several_threads() -> None:
+    """The web server evaluates in threads; numba's workqueue layer would abort on concurrent launches."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from netimpact.engine.contagion import PARALLEL_FROM, organisation_normals
+
+    n, draws = 500, PARALLEL_FROM // 500 + 1
+    rng = np.random.default_rng(0)
+    rows, cols = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
+    exposures = ExposureMatrix.from_ties(n, rows, cols, rng.random(3000), np.zeros(3000))
+    h0 = np.zeros((n, draws))
+    h0[:5] = 0.5
+
+    def run(_: int) -> float:
+        organisation_normals(1, np.arange(n), 0, draws)
+        return float(debtrank(exposures, h0, scale=np.full((n, draws), 0.5)).h.sum())
+
+    with ThreadPoolExecutor(4) as pool:
+        totals = list(pool.map(run, range(8)))
+    assert len(set(totals)) == 1

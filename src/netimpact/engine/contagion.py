@@ -17,7 +17,10 @@ is exact: the min(1, .) cap is applied per tie and per draw.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -142,8 +145,9 @@ def debtrank(
     row_scale = np.ones((exposures.n, draws)) if scale is None else np.ascontiguousarray(scale, dtype=float)
     if row_scale.shape != start.shape:
         raise ValueError(f"scale has shape {row_scale.shape}, expected {start.shape}")
-    kernel = _debtrank_parallel if start.size >= PARALLEL_FROM else _debtrank_serial
-    h, passed, rounds = kernel(
+    h, passed, rounds = _run_kernel(
+        _debtrank_parallel if start.size >= PARALLEL_FROM else _debtrank_serial,
+        start.size >= PARALLEL_FROM,
         exposures.indptr,
         exposures.indices,
         exposures.flow,
@@ -276,7 +280,6 @@ def _splitmix(x):  # pragma: no cover - compiled
     return z ^ (z >> np.uint64(31))
 
 
-@njit(parallel=True, cache=True)
 def _hashed_normal_pairs(seed, rows, start, stop):  # pragma: no cover - compiled
     first = np.empty((rows.size, stop - start))
     second = np.empty((rows.size, stop - start))
@@ -304,4 +307,22 @@ def organisation_normals(seed: int, rows: np.ndarray, start: int, stop: int) -> 
     every bid sees the same reserves and exposures in a draw (common random numbers), and results do not
     depend on how draws are chunked.
     """
-    return _hashed_normal_pairs(int(seed), np.asarray(rows, dtype=np.int64), int(start), int(stop))
+    rows = np.asarray(rows, dtype=np.int64)
+    parallel = rows.size * (stop - start) >= PARALLEL_FROM
+    kernel = _hashed_normal_pairs_parallel if parallel else _hashed_normal_pairs_serial
+    return _run_kernel(kernel, parallel, int(seed), rows, int(start), int(stop))
+
+
+_hashed_normal_pairs_parallel = njit(parallel=True, cache=True)(_hashed_normal_pairs)
+_hashed_normal_pairs_serial = njit(cache=True)(_hashed_normal_pairs)
+
+# numba's default threading layer (workqueue) aborts the process if two threads launch parallel kernels at
+# once, and the web server evaluates in threads: parallel launches take turns.
+_PARALLEL_LAUNCH = threading.Lock()
+
+
+def _run_kernel(kernel: Callable[..., Any], parallel: bool, *args: Any) -> Any:
+    if not parallel:
+        return kernel(*args)
+    with _PARALLEL_LAUNCH:
+        return kernel(*args)
