@@ -139,6 +139,18 @@ def test_search_finds_an_organisation_by_any_org_id_or_part_of_its_name(signed_i
     assert client.get(reverse("register:organisation", args=[secondary])).context["org"].org_id == org.id
 
 
+def test_the_list_shows_each_organisations_months_of_reserves(signed_in, demo_register):
+    eco = demo_register.ecosystem
+    response = signed_in("public").get(reverse("register:organisations"))
+
+    for org, shown in response.context["rows"]:
+        latest = eco.organisation(org.org_id).latest_finances
+        if latest is None:
+            assert shown is None
+        else:
+            assert shown == pytest.approx(indicators.months_of_reserves(latest))
+
+
 def test_counts_and_pages(signed_in, demo_register):
     client = signed_in("public")
     total = len(demo_register.ecosystem.organisations)

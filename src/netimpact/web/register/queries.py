@@ -176,14 +176,32 @@ def search_organisations(filters: OrganisationFilters) -> QuerySet[m.Organisatio
     if filters.need:
         organisations = organisations.filter(services__needs__code=filters.need)
     # The joins above can repeat a row; filter on the distinct primary keys, then annotate cleanly.
+    latest = m.FinancialYear.objects.filter(organisation=OuterRef("pk")).order_by("-year")
     return (
         m.Organisation.objects.filter(pk__in=organisations.values("pk"))
         .annotate(
             service_count=Count("services", distinct=True),
             ward_count=Count("wards", distinct=True),
+            latest_year=Subquery(latest.values("year")[:1]),
+            latest_expenditure=Subquery(latest.values("expenditure")[:1]),
+            latest_free_reserves=Subquery(latest.values("free_reserves")[:1]),
         )
         .order_by("name", "pk")
     )
+
+
+def months_of_reserves(organisation: m.Organisation) -> float | None:
+    """Months of reserves in the latest year, for a row of `search_organisations` (None: no accounts)."""
+    if getattr(organisation, "latest_year", None) is None:
+        return None
+    year = domain.FinancialYear(
+        year=organisation.latest_year,  # type: ignore[attr-defined]
+        income_by_source={},
+        expenditure=organisation.latest_expenditure,  # type: ignore[attr-defined]
+        free_reserves=organisation.latest_free_reserves,  # type: ignore[attr-defined]
+        net_assets=0.0,
+    )
+    return indicators.months_of_reserves(year)
 
 
 def kind_counts(organisations: QuerySet[m.Organisation]) -> list[tuple[OrgKind, int]]:

@@ -35,7 +35,8 @@ def organisations(request: HttpRequest) -> HttpResponse:
     }
     if not problems:
         found = queries.search_organisations(filters)
-        context["page"] = _page(request, found)
+        context["page"] = page = _page(request, found)
+        context["rows"] = [(org, queries.months_of_reserves(org)) for org in page.object_list]
         context["kind_counts"] = queries.kind_counts(found)
     return render(request, "register/organisations.html", context, status=400 if problems else 200)
 
