@@ -63,7 +63,7 @@ def test_an_officer_runs_an_evaluation_and_reads_every_part_of_it(signed_in, exe
         for label in COMPONENT_LABELS:
             assert label in components
         # each component with its median and a 90% interval "£x to £y"
-        assert len(re.findall(r"−?£[\d.,]+[km]? to −?£[\d.,]+[km]?", components)) == 5
+        assert len(re.findall(r"[−\u2060]*£[\d.,]+[km]? to [−\u2060]*£[\d.,]+[km]?", components)) == 5
         cohorts = _section(text, f'id="cohorts-{bid.id}-table"', "</table>")
         for cohort in demo_city.exercise.cohorts:
             assert escape(demo_city.ecosystem.cohort(cohort).name) in cohorts

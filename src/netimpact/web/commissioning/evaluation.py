@@ -164,6 +164,13 @@ def _interval(label: str, figure: dict[str, Any]) -> charts.IntervalRow:
     return charts.IntervalRow(label, figure["median"] or 0.0, figure["low"] or 0.0, figure["high"] or 0.0)
 
 
+def _contribution(component: dict[str, Any]) -> charts.IntervalRow:
+    median, low, high = (component[k] or 0.0 for k in ("median", "low", "high"))
+    if component["sign"] == "-":
+        return charts.IntervalRow(f"− {component['label']}", -median, -high, -low)
+    return charts.IntervalRow(f"+ {component['label']}", median, low, high)
+
+
 def _ranking(
     result: dict[str, Any],
     labels: dict[str, Any],
@@ -234,10 +241,9 @@ def _bid(
 ) -> dict[str, Any]:
     components = [_figure_row(c.label, c.sign, c.meaning, bid["components"][c.key]) for c in COMPONENTS]
     net = _figure_row("Net impact", "=", "The four components added up, draw by draw.", bid["net_impact"])
-    rows = [
-        charts.IntervalRow(c["label"], c["median"] or 0.0, c["low"] or 0.0, c["high"] or 0.0)
-        for c in [*components, net]
-    ]
+    # The chart shows what each component adds to net impact: a cost is drawn below zero.
+    rows = [_contribution(c) for c in components]
+    rows.append(_interval("= Net impact", bid["net_impact"]))
     cohorts_by_id = {c["cohort"]: c for c in (bid.get("pathways") or {}).get("cohorts", [])}
     return {
         "id": bid["bid"],
@@ -252,8 +258,8 @@ def _bid(
         "chart": charts.interval_chart(
             rows,
             chart_id=f"components-{bid['bid']}",
-            title=f"{bid['title']}: the four components and net impact, median and 90% interval, "
-            "£ over the term",
+            title=f"{bid['title']}: what each component adds to or takes from net impact, median and "
+            "90% interval, £ over the term",
         ),
         "expected_closures": (bid.get("contagion") or {}).get("expected_closures"),
         "contagion": bid.get("contagion") or {},

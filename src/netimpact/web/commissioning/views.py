@@ -101,7 +101,12 @@ def evaluation(request: HttpRequest, key: str) -> HttpResponse:
                 )
                 return redirect(reverse("commissioning:evaluation", args=[key]))
         return _evaluation_page(request, found, form=request.POST, problems=problems, status=400)
-    return _evaluation_page(request, found, form={"draws": runs.DEFAULT_DRAWS, "seed": 0}, problems=[])
+    latest = runs.latest_run(found)
+    # Offer the latest run's settings again, so re-running after a data change is one click.
+    form = (
+        {"draws": latest.draws, "seed": latest.seed} if latest else {"draws": runs.DEFAULT_DRAWS, "seed": 0}
+    )
+    return _evaluation_page(request, found, form=form, problems=[])
 
 
 def _evaluation_page(

@@ -11,10 +11,11 @@ register = template.Library()
 
 @register.filter
 def pounds(amount: float | None) -> str:
-    """£180k, £1.2m, −£22.2m; an undefined figure says so."""
+    """£180k, £1.2m, −£22.2m; an undefined figure says so. A word joiner keeps the minus on the figure's
+    line in a narrow table cell."""
     if amount is None:
         return "undefined"
-    return money(float(amount)).replace("-", "−")
+    return money(float(amount)).replace("-", "\u2212\u2060")
 
 
 @register.filter
