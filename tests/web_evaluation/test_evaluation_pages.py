@@ -289,7 +289,7 @@ def test_the_exercise_page_shows_the_intervention_the_incumbents_and_each_bids_c
         card = _section(text, f'id="bid-{bid.id}"', 'class="govuk-summary-card"')
         assert escape(bid.title) in card and names[bid.bidder] in card
         for claim in (*bid.subcontracts, *bid.partnerships):
-            assert f">{claim.state.label}</strong>" in card
+            assert f">{claim.state.value.capitalize()}</strong> " in card
         disputed = sum(
             c.state.value == "disputed" for c in (*bid.subcontracts, *bid.partnerships, *bid.commitments)
         )
