@@ -86,6 +86,15 @@ def test_the_notice_shows_on_sign_in_and_error_pages_too(signed_in, demo_registe
     assert FICTIONAL_NOTICE in missing.text and "Page not found" in missing.text
 
 
+def test_the_notice_shows_in_the_admin_too(signed_in, demo_register):
+    officer = signed_in("officer")
+
+    for url in (reverse("admin:index"), reverse("admin:register_organisation_changelist")):
+        response = officer.get(url)
+        assert response.status_code == 200
+        assert FICTIONAL_NOTICE in response.text
+
+
 # ------------------------------------------------------------------------------------------- filters
 
 
