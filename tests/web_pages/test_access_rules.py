@@ -50,7 +50,7 @@ def test_register_pages_are_public_and_signing_out_needs_a_session():
     urls = dict(every_url_pattern(get_resolver().url_patterns))
 
     register_routes = [r for r, p in urls.items() if p.callback.__module__ == "netimpact.web.register.views"]
-    assert len(register_routes) == 9
+    assert len(register_routes) >= 9  # home, four lists, four record pages
     assert all(rule_of(urls[r].callback).is_public for r in register_routes)
     assert rule_of(urls["accounts/sign-in/"].callback).is_public
     assert rule_of(urls["accounts/sign-out/"].callback).audiences == SIGNED_IN
