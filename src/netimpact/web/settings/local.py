@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, SECRET_KEY, VAR_DIR
 
 DEBUG = True
-SECRET_KEY = SECRET_KEY or "local-development-only-not-a-secret"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "local-development-only-not-a-secret"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 
 # The embedded SQLite database lives in VAR_DIR: SQLite creates the file but not its folder, so a fresh
