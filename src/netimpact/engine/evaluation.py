@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -64,7 +64,9 @@ from .social_value import (
 
 CHUNK_ELEMENTS = 1_000_000  # reached organisations x draws per chunk: 8 MB per float64 array, reused
 AT_RISK_CLOSURE_PROBABILITY = 0.01  # also listed "at risk" when it closes in at least 1% of draws
-_NOISE, _CLAIMS, _PATHWAYS = 1, 2, 3
+# Purposes of the seeded Generators (parameter draws use 0); organisations' noise is hashed, see
+# contagion.organisation_normals.
+_CLAIMS, _PATHWAYS = 2, 3
 
 
 @dataclass(slots=True)
@@ -805,8 +807,6 @@ def _organisations_at_risk(
 
 
 def _with_sentence(risk: OrganisationAtRisk, t_adj: float) -> OrganisationAtRisk:
-    from dataclasses import replace
-
     return replace(risk, sentence=at_risk_sentence(risk, t_adj))
 
 
