@@ -9,6 +9,8 @@ from enum import Enum
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netimpact.bundle import (
     FORMAT_VERSION,
@@ -147,3 +149,23 @@ def test_a_parameter_set_is_written_as_its_changes_from_the_defaults(small_city)
     document = write_bundle(small_city.ecosystem, small_city.exercise, small_city.bids, parameters)
     assert document["parameters"] == {"discount_rate": 0.03, "t_adj": 1.5}
     assert read_bundle(document).parameter_overrides == {"discount_rate": 0.03, "t_adj": 1.5}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    organisations=st.integers(min_value=20, max_value=120),
+    ties_per_organisation=st.integers(min_value=1, max_value=8),
+    bids=st.integers(min_value=1, max_value=4),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_any_synthetic_city_is_a_valid_bundle_that_round_trips(organisations, ties_per_organisation, bids,
+                                                               seed):
+    city = synthetic_city(organisations, organisations * ties_per_organisation, bids, seed=seed)
+    assert len(city.bids) == bids
+    assert len(city.ecosystem.funding) == organisations * ties_per_organisation
+    document = write_bundle(city.ecosystem, city.exercise, city.bids)
+    assert validate_bundle(document) == []
+    bundle = read_bundle(document)
+    assert normalised(bundle.ecosystem) == normalised(city.ecosystem)
+    assert normalised(bundle.exercise) == normalised(city.exercise)
+    assert normalised(bundle.bids) == normalised(city.bids)

@@ -433,6 +433,10 @@ class _CityDraft:
         leads = ([int(providers[0])] if providers.size else []) + [
             int(i) for i in local_by_size[: n_bids + len(incumbents)] if int(i) not in incumbents
         ]
+        if len(leads) < n_bids:
+            raise ValueError(
+                f"the city has {len(leads)} possible bidders, fewer than the {n_bids} bids asked for"
+            )
         states = list(ClaimState)
         mechanisms = list(JoinUpMechanism)
         budget = exercise.budget_per_year
