@@ -90,3 +90,21 @@ def test_every_field_is_described_and_every_number_has_a_unit(where, schema):
     values = target.get("additionalProperties")
     if isinstance(values, dict):
         assert resolved(values).get("x-unit"), f"the values of {where} have no unit"
+
+
+def test_the_published_schema_and_the_inlined_validator_agree(small_bundle):
+    """The reader validates with $refs inlined for speed; the published schema must judge the same."""
+    from netimpact.bundle.validation import schema_issues
+
+    published = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert list(published.iter_errors(small_bundle)) == []
+    assert schema_issues(small_bundle) == []
+    small_bundle["ecosystem"]["funding"][0]["amount_per_year"] = -1
+    small_bundle["ecosystem"]["wards"][0]["code"] = "nowhere"
+    small_bundle["bids"][0]["commitments"][0]["partner"] = 5
+    small_bundle["exercise"]["deadline"] = "2026-02-30"
+    del small_bundle["ecosystem"]["cohorts"][0]["needs"]
+    published_paths = {e.json_path for e in published.iter_errors(small_bundle)}
+    inlined_paths = {i.path for i in schema_issues(small_bundle)}
+    assert published_paths - {"$.ecosystem.cohorts[0]"} == inlined_paths - {"$.ecosystem.cohorts[0].needs"}
+    assert len(published_paths) == len(inlined_paths) == 5
