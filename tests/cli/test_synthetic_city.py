@@ -55,9 +55,19 @@ def test_the_exercise_replaces_incumbents_contracts_and_bids_make_mixed_claims(c
     ties = {t.id: t for t in city.ecosystem.funding}
     kinds = {o.id: o.kind for o in city.ecosystem.organisations}
     replaced = [ties[t] for t in city.exercise.replaced_streams]
-    assert 1 <= len(replaced) <= 3
+    assert len(replaced) == 3
+    assert len({t.recipient for t in replaced}) == 3  # three incumbents, one contract each
     assert all(t.funder == city.exercise.commissioner for t in replaced)
     assert all(t.kind is FundingKind.CONTRACT and kinds[t.recipient].is_local_ecosystem for t in replaced)
+    assert all(150_000 <= t.amount_per_year <= 700_000 for t in replaced)
+    assert city.exercise.budget_per_year == sum(t.amount_per_year for t in replaced)
+    for incumbent in {t.recipient for t in replaced}:
+        passed_on = [t for t in city.ecosystem.funding if t.funder == incumbent]
+        subcontracts = [t for t in passed_on if t.kind is FundingKind.SUBCONTRACT]
+        assert 2 <= len(subcontracts) <= 4
+        assert all(10_000 <= t.amount_per_year <= 60_000 for t in subcontracts)
+        services = [s for s in city.ecosystem.services if s.organisation == incumbent]
+        assert services and all(len(s.needs) == 2 and not s.wards for s in services)
     states = Counter(claim.state for bid in city.bids for claim in [*bid.subcontracts, *bid.partnerships])
     assert {ClaimState.CONFIRMED, ClaimState.UNANSWERED} <= set(states)
     assert kinds[city.bids[0].bidder] is OrgKind.OUTSIDE_PROVIDER

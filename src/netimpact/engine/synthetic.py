@@ -92,6 +92,16 @@ FUNDER_WEIGHT = {
 }
 RECIPIENT_PARETO_SHAPE = 1.5  # tail index of recipients' attractiveness: a heavy tail of hubs (assumption)
 TIED_INCOME_SHARE = (2.0, 3.0)  # Beta(a, b) share of a recipient's income that arrives through its ties
+# The exercise's incumbents: local charities of a medium or large size (GBP a year of income from outside
+# the register), each holding one council contract of a local drug and alcohol service's size and passing
+# parts of it to two to four small groups (assumptions, after the demo city's story: contracts of £190k to
+# £620k, subcontracts of £38k and £45k to a peer group).
+INCUMBENTS = 3
+INCUMBENT_INCOME = (100_000.0, 3_000_000.0)
+INCUMBENT_CONTRACT = (150_000.0, 700_000.0)  # GBP a year, log-uniform
+DEPENDANT_SUBCONTRACT = (10_000.0, 60_000.0)  # GBP a year, uniform
+SMALL_GROUP_INCOME = 100_000.0  # GBP a year: micro and small groups (NCVO bands)
+OPEN_SERVICE_SHARE = 0.5  # share of services open to every cohort; the others serve one (assumption)
 CLAIM_STATE_SHARES = (0.6, 0.3, 0.1)  # confirmed, unanswered, disputed (assumption for a mid-exercise mix)
 
 COHORT_NEEDS: tuple[tuple[str, tuple[Need, ...], float], ...] = (
@@ -142,6 +152,7 @@ def _build(n_organisations: int, n_ties: int, n_bids: int, seed: int) -> Synthet
     rng = np.random.default_rng(seed)
     draft = _CityDraft(rng, n_organisations)
     draft.draw_funding(n_ties)
+    draft.choose_incumbents()
     draft.draw_services()
     ecosystem = Ecosystem(
         name=f"Synthetic city {n_organisations}/{n_ties} (seed {seed})",
@@ -222,6 +233,42 @@ class _CityDraft:
         self.tie_kind = np.where(public, np.where(contract, 0, 1), np.where(provider, 2, 1))  # see _TIE_KINDS
         self.tie_funder, self.tie_recipient = funders, recipients
 
+    def choose_incumbents(self) -> None:
+        """Three local charities each holding one council contract, each passing parts of it on."""
+        rng = self.rng
+        local = self._of_kind(OrgKind.LOCAL_VCSE, OrgKind.SOCIAL_ENTERPRISE, OrgKind.FAITH_GROUP)
+        local[0] = False
+        income = self.other_income
+        sized = local & (income >= INCUMBENT_INCOME[0]) & (income <= INCUMBENT_INCOME[1])
+        candidates = np.flatnonzero(sized[self.tie_recipient])
+        if np.unique(self.tie_recipient[candidates]).size < INCUMBENTS:
+            candidates = np.flatnonzero(local[self.tie_recipient])
+        chosen: dict[int, int] = {}  # incumbent -> its replaced tie
+        for tie in rng.permutation(candidates).tolist():
+            chosen.setdefault(int(self.tie_recipient[tie]), tie)
+            if len(chosen) == INCUMBENTS:
+                break
+        replaced = np.array(sorted(chosen.values()), dtype=np.int64)
+        low, high = np.log(INCUMBENT_CONTRACT[0]), np.log(INCUMBENT_CONTRACT[1])
+        self.tie_funder[replaced] = 0
+        self.tie_kind[replaced] = 0
+        self.tie_amount[replaced] = np.round(np.exp(rng.uniform(low, high, replaced.size)), -3)
+        # Small groups' ties are re-pointed to come from an incumbent, as subcontracts: the count stays.
+        small = local & (self.other_income < SMALL_GROUP_INCOME)
+        free = np.flatnonzero(small[self.tie_recipient])
+        free = free[~np.isin(free, replaced) & ~np.isin(self.tie_recipient[free], list(chosen))]
+        picks = rng.permutation(free)
+        start = 0
+        for incumbent in chosen:
+            count = int(rng.integers(2, 5))
+            ties = picks[start:start + count]
+            start += count
+            self.tie_funder[ties] = incumbent
+            self.tie_kind[ties] = 2
+            self.tie_amount[ties] = np.round(rng.uniform(*DEPENDANT_SUBCONTRACT, ties.size), -3)
+        self.replaced = replaced
+        self.incumbents = np.array(list(chosen), dtype=np.int64)
+
     # Services and referral routes ----------------------------------------------------------------------
 
     def draw_services(self) -> None:
@@ -237,6 +284,16 @@ class _CityDraft:
         self.service_capacity = np.round(np.clip(self.other_income[owners] / 2_000.0, 5.0, 5_000.0), 0)
         self.service_entry = rng.integers(0, len(ENTRY_POINTS), (count, 2))
         self.service_citywide = rng.random(count) < 0.3
+        self.service_cohort = np.where(rng.random(count) < OPEN_SERVICE_SHARE, -1,
+                                       rng.integers(0, len(COHORT_NEEDS), count))
+        # The incumbents run the services the exercise re-commissions: drug, alcohol and mental health.
+        theirs = np.isin(owners, self.incumbents)
+        self.service_need[theirs] = [NEEDS.index(Need.SUBSTANCE_USE), NEEDS.index(Need.MENTAL_HEALTH)]
+        self.service_need[theirs & (np.arange(count) % 2 == 1)] = [NEEDS.index(Need.ALCOHOL),
+                                                                   NEEDS.index(Need.HOUSING)]
+        self.service_two_needs[theirs] = True
+        self.service_citywide[theirs] = True
+        self.service_cohort[theirs] = -1
 
     def wards(self) -> list[Ward]:
         scores = np.round(self.rng.gamma(3.0, 8.0, self.n_wards), 3).tolist()
@@ -311,6 +368,7 @@ class _CityDraft:
         citywide = self.service_citywide.tolist()
         two = self.service_two_needs.tolist()
         home = self.home_ward.tolist()
+        cohort = self.service_cohort.tolist()
         return [
             Service(
                 id=self.service_ids[j],
@@ -318,6 +376,7 @@ class _CityDraft:
                 organisation=self.ids[owner],
                 needs=sorted({NEEDS[needs[j][0]], NEEDS[needs[j][1]]} if two[j] else {NEEDS[needs[j][0]]}),
                 capacity_per_year=capacity[j],
+                eligible_cohorts=[] if cohort[j] < 0 else [f"syn-cohort-{cohort[j]}"],
                 wards=[] if citywide[j] else [self.ward_codes[home[owner]]],
                 entry_points=sorted({ENTRY_POINTS[entries[j][0]], ENTRY_POINTS[entries[j][1]]}),
             )
@@ -401,15 +460,8 @@ class _CityDraft:
     # The exercise and its bids ---------------------------------------------------------------------------
 
     def exercise(self) -> Exercise:
-        """Re-commission the commissioner's three largest contracts with local VCSE: the incumbents."""
-        local = self._of_kind(OrgKind.LOCAL_VCSE, OrgKind.SOCIAL_ENTERPRISE, OrgKind.FAITH_GROUP)
-        candidates = np.flatnonzero((self.tie_funder == 0) & (self.tie_kind == 0) & local[self.tie_recipient])
-        if candidates.size == 0:
-            candidates = np.flatnonzero((self.tie_funder == 0) & local[self.tie_recipient])
-        if candidates.size == 0:
-            candidates = np.flatnonzero(local[self.tie_recipient])
-        replaced = candidates[np.argsort(-self.tie_amount[candidates], kind="stable")[:3]]
-        self.replaced = replaced
+        """Re-commission the incumbents' council contracts as one service."""
+        replaced = self.replaced
         budget = float(np.round(self.tie_amount[replaced].sum(), 0))
         return Exercise(
             id="syn-exercise",
