@@ -346,3 +346,17 @@ def test_bad_draw_inputs_are_named() -> None:
     lopsided = _cohort(shares={GP: 0.5})
     with pytest.raises(PathwayError, match=r"entry shares sum to 0\.5000"):
         cohort_pathways(network, [lopsided], np.ones((1, 1)), np.random.default_rng(), 3)
+
+
+def test_open_scale_may_be_float32_or_whole_numbers() -> None:
+    services = [_service("a", "o1", [DRUGS], [GP], capacity=60.0), _service("m", "o2", [MIND], capacity=30.0)]
+    eco = _city(services, referrals=[("a", "m")])
+    network = build_network(eco, _exercise(), None, EVIDENCE)
+    scale = np.array([[1.0, 1.0, 0.0], [1.0, 0.5, 1.0]])
+    results = [
+        cohort_pathways(network, eco.cohorts, values, np.random.default_rng(0), 3)
+        for values in (scale, scale.astype(np.float32), (scale > 0.75).astype(int))
+    ]
+    assert results[0].people_served[0].tolist() == pytest.approx([30.0, 15.0, 0.0])
+    assert results[1].people_served[0].tolist() == pytest.approx([30.0, 15.0, 0.0])
+    assert results[2].people_served[0].tolist() == pytest.approx([30.0, 0.0, 0.0])

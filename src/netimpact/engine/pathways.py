@@ -600,7 +600,9 @@ def _checked_open_scale(
     is taken as 1 throughout; a value above 1 in such a row is the one bad input not reported (it would
     mean "more than open" and is read as open). Rows no cohort can use are never read (reported as 1).
     """
-    open_scale = np.asarray(open_scale, dtype=float)
+    open_scale = np.asarray(open_scale)
+    if open_scale.dtype not in (np.float64, np.float32):  # float32 is read as it is: no copy of the draws
+        open_scale = open_scale.astype(float)
     if open_scale.ndim != 2 or open_scale.shape[0] != network.n_services:
         raise PathwayError(
             f"open_scale has shape {open_scale.shape}, expected ({network.n_services}, "
@@ -1091,7 +1093,7 @@ def _explain_missing(
     """A MissingLink for every (entry point, need) missing in at least one draw, with its cause."""
     cohort = frame.cohort
     found = []
-    if n_draws == 0:
+    if n_draws == 0 or not missing_count.any():
         return ()
     structural = _StructuralView.build(network, cohort, frame.entries, frame.k)
     for e, entry in enumerate(frame.entries):
