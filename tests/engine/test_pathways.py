@@ -360,3 +360,18 @@ def test_open_scale_may_be_float32_or_whole_numbers() -> None:
     assert results[0].people_served[0].tolist() == pytest.approx([30.0, 15.0, 0.0])
     assert results[1].people_served[0].tolist() == pytest.approx([30.0, 15.0, 0.0])
     assert results[2].people_served[0].tolist() == pytest.approx([30.0, 0.0, 0.0])
+
+
+def test_claimed_links_may_be_drawn_with_a_probability_per_draw() -> None:
+    services = [_service("m", "o2", [MIND])]
+    eco = _city(services)
+    bid = _bid([Partnership("m", JoinUpMechanism.REFERRAL_ROUTE, state=ClaimState.UNANSWERED)])
+    network = build_network(eco, _exercise(), bid, EVIDENCE)
+    scale = np.ones((network.n_services, 4))
+    per_draw = np.array([[0.0, 1.0, 0.0, 1.0]])
+    result = cohort_pathways(
+        network, eco.cohorts, scale, np.random.default_rng(3), 3, link_probability=per_draw
+    )
+    assert result.coverage[0].tolist() == [0.0, 1.0, 0.0, 1.0]
+    with pytest.raises(PathwayError, match="link_probability has shape"):
+        cohort_pathways(network, eco.cohorts, scale, np.random.default_rng(3), 3, np.ones((1, 3)))

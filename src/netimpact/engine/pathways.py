@@ -514,15 +514,28 @@ def cohort_pathways(
     open_scale: np.ndarray,
     rng: np.random.Generator,
     k: int,
+    link_probability: np.ndarray | None = None,
 ) -> PathwayResult:
     """Coverage, people served and falling through, and missing links, per cohort and draw.
 
     `open_scale` is n_services x n_draws in [0, 1]: 1 - final distress of each service's owner in each
-    draw (0 = closed). Each claimed link is drawn per draw from `rng` with its probability.
+    draw (0 = closed). Each claimed link is drawn per draw from `rng` (one uniform per link and draw) with
+    its probability: the network's evidence weight, or `link_probability` (n_links, or n_links x n_draws
+    when the evidence weight itself varies by draw, e.g. with p_unconfirmed drawn).
     """
     n_draws = np.shape(open_scale)[1] if np.ndim(open_scale) == 2 else 0
-    probability = network.claimed_edge_probability
-    present = rng.random((len(probability), n_draws)) < probability[:, None]
+    n_links = len(network.claimed_links)
+    probability = network.claimed_edge_probability if link_probability is None else link_probability
+    probability = np.asarray(probability, dtype=float)
+    if probability.ndim == 1:
+        probability = probability[:, None]
+    if probability.shape not in ((n_links, 1), (n_links, n_draws)):
+        raise PathwayError(
+            f"link_probability has shape {probability.shape}, expected ({n_links},) or ({n_links}, {n_draws})"
+        )
+    if probability.size and not (np.all(probability >= 0) and np.all(probability <= 1)):
+        raise PathwayError("link_probability must be in [0, 1]")
+    present = rng.random((n_links, n_draws)) < probability
     return pathways_given_links(network, cohorts, open_scale, present, k)
 
 
