@@ -41,6 +41,8 @@ from netimpact.domain.vocabulary import ClaimState, EntryPoint, JoinUpMechanism,
 _CLOSED_SHARE = 1.0 - 1e-9
 # Draws handled at once: bounds memory of the per-draw arrays (entry points x services x draws).
 _DRAW_CHUNK = 4096
+# Cells (entry points x unsure services, or entry subsets x needs) per block of draws: about 64 MB of bools.
+_BLOCK_CELLS = 2**26
 # Entry points a cohort may have with a non-zero share: the exact cut enumerates 2^E subsets.
 _MAX_ENTRY_POINTS = len(EntryPoint)
 # Entry shares must sum to 1 within this (the register stores rounded shares).
@@ -577,8 +579,9 @@ def pathways_given_links(
             network, cohort, row_min, present, never_open, scale_constant, shares[row], k
         )
         missing_count = np.zeros((frame.n_entries, len(frame.needs)), dtype=np.int64)
-        for start in range(0, n_draws, _DRAW_CHUNK):
-            draws = slice(start, min(n_draws, start + _DRAW_CHUNK))
+        block = frame.draws_per_block()
+        for start in range(0, n_draws, block):
+            draws = slice(start, min(n_draws, start + block))
             met, flows = frame.run_chunk(open_scale[:, draws], present[:, draws])
             pathway = met.all(axis=1)  # entries x draws
             coverage[row, draws] = frame.entry_share @ pathway
@@ -789,6 +792,11 @@ class _CohortFrame:
     def n_entries(self) -> int:
         return len(self.entries)
 
+    def draws_per_block(self) -> int:
+        """Draws handled at once: up to _DRAW_CHUNK, fewer when many services are unsure (memory)."""
+        per_draw = max(1, self.n_entries * len(self.unsure), 2**self.n_entries * len(self.needs))
+        return max(1, min(_DRAW_CHUNK, max(64, _BLOCK_CELLS // per_draw)))
+
     @classmethod
     def build(
         cls,
@@ -908,7 +916,9 @@ class _CohortFrame:
     def run_chunk(self, open_scale: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For a block of draws: met (E x needs x draws bool) and each need's max flow (needs x draws)."""
         n_draws = open_scale.shape[1]
-        reach_unsure = self._unsure_reach(open_scale, present)  # E x u x draws
+        # E x u' x draws for the unsure services meeting one of the cohort's needs (u' of them).
+        serving_unsure = self.meets[self.unsure].any(axis=1)
+        reach_unsure = self._unsure_reach(open_scale, present, serving_unsure)
         fixed_reach = self.dist <= self.k  # m x E, valid outside `unsure`
         unsure_mask = np.zeros(len(self.nodes), dtype=bool)
         unsure_mask[self.unsure] = True
@@ -920,15 +930,16 @@ class _CohortFrame:
             sure_serving = serving & ~unsure_mask
             met[:, j, :] |= fixed_reach[sure_serving].any(axis=0)[:, None]
             in_unsure = serving[self.unsure]
+            in_reach = in_unsure[serving_unsure]
             if in_unsure.any():
-                met[:, j, :] |= reach_unsure[:, in_unsure, :].any(axis=1)
+                met[:, j, :] |= reach_unsure[:, in_reach, :].any(axis=1)
 
             flows[j] = self._need_flow_chunk(
                 open_scale,
                 np.flatnonzero(sure_serving),
                 fixed_reach,
                 self.unsure[in_unsure],
-                reach_unsure[:, in_unsure, :],
+                reach_unsure[:, in_reach, :],
             )
         return met, flows
 
@@ -987,7 +998,7 @@ class _CohortFrame:
             hist += np.bincount(flat, weights=cap.ravel(), minlength=hist.size).reshape(hist.shape)
         return _need_flow(hist, supply_by_subset)
 
-    def _unsure_reach(self, open_scale: np.ndarray, present: np.ndarray) -> np.ndarray:
+    def _unsure_reach(self, open_scale: np.ndarray, present: np.ndarray, keep: np.ndarray) -> np.ndarray:
         """E x u x draws: whether each unsure service is within k referrals of each entry point.
 
         Level by level (reached within 0, 1, ..., k referrals), with the draws packed 64 to a word so that
@@ -995,7 +1006,7 @@ class _CohortFrame:
         """
         n_draws = open_scale.shape[1]
         u = len(self.unsure)
-        if u == 0:
+        if u == 0 or not keep.any():  # no unsure service meets a need: nothing per draw to find
             return np.zeros((self.n_entries, 0, n_draws), dtype=bool)
         is_open = _pack_draws(open_scale[self.nodes[self.unsure]] > 0)  # u x words; padding bits are 0
         everyone = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -1023,7 +1034,8 @@ class _CohortFrame:
                 step = reach[:, self.inner_src, :] & edge_mask[None, :, :]
                 seed[:, targets, :] |= np.bitwise_or.reduceat(step, starts, axis=1)
             reach = (reach | seed) & is_open[None, :, :]
-        unpacked = np.unpackbits(reach.view(np.uint8), axis=-1, count=n_draws, bitorder="little")
+        kept = np.ascontiguousarray(reach[:, keep, :])  # only services meeting a need are read per draw
+        unpacked = np.unpackbits(kept.view(np.uint8), axis=-1, count=n_draws, bitorder="little")
         return unpacked.view(bool)
 
 
