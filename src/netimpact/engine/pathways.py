@@ -772,11 +772,9 @@ class _CohortFrame:
     supply: np.ndarray  # E: people a year entering through each entry point
     k: int
     nodes: np.ndarray  # global indices of the services usable in some draw (local index = position)
-    is_entry: np.ndarray  # m x E bool
     meets: np.ndarray  # m x needs bool
     capacity: np.ndarray  # m: this cohort's share of each service's capacity in the scenario
     dist: np.ndarray  # m x E uint8 fixed distances (inf = k + 1) of services not in `unsure`
-    dist_fullest: np.ndarray  # m x E, for explanations
     unsure: np.ndarray  # local indices whose distance depends on the draw
     unsure_base: np.ndarray  # E x u fixed lower bound from sure predecessors and entry
     link_in: list[tuple[int, int, np.ndarray]]  # (claimed link row, unsure target, E distances of source)
@@ -785,8 +783,6 @@ class _CohortFrame:
     inner_link: np.ndarray  # claimed link row, or -1 for a sure edge
     scale_constant: np.ndarray  # m bool: open_scale constant over draws
     scale_value: np.ndarray  # m: the open_scale of services where it is constant (their row minimum)
-    sure_edges: tuple[np.ndarray, np.ndarray]  # local sure edges (for explanations)
-    var_edges: tuple[np.ndarray, np.ndarray, np.ndarray]  # local variable edges with their link rows
 
     @property
     def n_entries(self) -> int:
@@ -896,11 +892,9 @@ class _CohortFrame:
             supply=supply,
             k=k,
             nodes=nodes,
-            is_entry=is_entry,
             meets=meets,
             capacity=lookup.capacity[nodes] * share[nodes],
             dist=barest,
-            dist_fullest=fullest,
             unsure=unsure,
             unsure_base=np.minimum(base, inf),
             link_in=link_in,
@@ -909,8 +903,6 @@ class _CohortFrame:
             inner_link=inner_link[order],
             scale_constant=scale_constant[nodes],
             scale_value=row_min[nodes],
-            sure_edges=sure,
-            var_edges=var,
         )
 
     def run_chunk(self, open_scale: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
