@@ -823,67 +823,13 @@ class _CohortFrame:
         m = len(nodes)
         always_open = row_min[nodes] > 0
 
-        keep = (local[network.referral_from] >= 0) & (local[network.referral_to] >= 0)
-        sure_src: list[int] = []
-        sure_dst: list[int] = []
-        var_src, var_dst, var_link = [], [], []
-        for row, link in enumerate(network.claimed_links):
-            a, b = local[link.bid_service], local[link.partner_service]
-            if not link.applies_to(cohort.id) or a < 0 or b < 0 or a == b or not present[row].any():
-                continue
-            if present[row].all():
-                sure_src += [a, b]
-                sure_dst += [b, a]
-            else:
-                var_src += [a, b]
-                var_dst += [b, a]
-                var_link += [row, row]
-        sure = (
-            np.concatenate([local[network.referral_from[keep]], np.array(sure_src, dtype=np.int64)]),
-            np.concatenate([local[network.referral_to[keep]], np.array(sure_dst, dtype=np.int64)]),
-        )
-        var = (
-            np.array(var_src, dtype=np.int64),
-            np.array(var_dst, dtype=np.int64),
-            np.array(var_link, dtype=np.int64),
-        )
-
+        sure, var = _cohort_edges(network, cohort.id, local, present)
         is_entry = lookup.enters(entries)[nodes]
-        meets = lookup.meets(needs)[nodes]
-        fullest = hop_distances(
-            m,
-            np.concatenate([sure[0], var[0]]),
-            np.concatenate([sure[1], var[1]]),
-            is_entry,
-            np.ones(m, dtype=bool),
-            k,
-        )
+        every_src, every_dst = np.concatenate([sure[0], var[0]]), np.concatenate([sure[1], var[1]])
+        fullest = hop_distances(m, every_src, every_dst, is_entry, np.ones(m, dtype=bool), k)
         barest = hop_distances(m, sure[0], sure[1], is_entry, always_open, k)
-        unsure_mask = (fullest != barest).any(axis=1)
-        unsure = np.flatnonzero(unsure_mask)
-        position = np.full(m, -1, dtype=np.int64)
-        position[unsure] = np.arange(len(unsure))
-        inf = k + 1
-
-        # Fixed contributions into unsure services: being an entry service, and sure predecessors.
-        base = np.where(is_entry[unsure].T, 0, inf).astype(np.int16)
-        from_sure = position[sure[0]] < 0
-        into_unsure = position[sure[1]] >= 0
-        pick = from_sure & into_unsure
-        for src, dst in zip(sure[0][pick], sure[1][pick], strict=True):
-            base[:, position[dst]] = np.minimum(base[:, position[dst]], barest[src].astype(np.int16) + 1)
-        link_in = []
-        for src, dst, row in zip(*var, strict=True):
-            if position[src] < 0 and position[dst] >= 0 and (barest[src] < inf).any():
-                via = np.minimum(barest[src].astype(np.int16) + 1, inf)
-                link_in.append((int(row), int(position[dst]), via))
-        inner = (position[sure[0]] >= 0) & into_unsure
-        inner_var = (position[var[0]] >= 0) & (position[var[1]] >= 0)
-        inner_src = np.concatenate([position[sure[0][inner]], position[var[0][inner_var]]])
-        inner_dst = np.concatenate([position[sure[1][inner]], position[var[1][inner_var]]])
-        inner_link = np.concatenate([np.full(int(inner.sum()), -1, dtype=np.int64), var[2][inner_var]])
-        order = np.argsort(inner_dst, kind="stable")
-
+        unsure = np.flatnonzero((fullest != barest).any(axis=1))
+        base, link_in, inner = _unsure_inputs(unsure, is_entry, sure, var, barest, k)
         return cls(
             cohort=cohort,
             needs=needs,
@@ -892,15 +838,15 @@ class _CohortFrame:
             supply=supply,
             k=k,
             nodes=nodes,
-            meets=meets,
+            meets=lookup.meets(needs)[nodes],
             capacity=lookup.capacity[nodes] * share[nodes],
             dist=barest,
             unsure=unsure,
-            unsure_base=np.minimum(base, inf),
+            unsure_base=base,
             link_in=link_in,
-            inner_src=inner_src[order],
-            inner_dst=inner_dst[order],
-            inner_link=inner_link[order],
+            inner_src=inner[0],
+            inner_dst=inner[1],
+            inner_link=inner[2],
             scale_constant=scale_constant[nodes],
             scale_value=row_min[nodes],
         )
@@ -1038,6 +984,78 @@ def _pack_draws(flags: np.ndarray) -> np.ndarray:
     if pad:
         packed = np.concatenate([packed, np.zeros((*packed.shape[:-1], pad), dtype=np.uint8)], axis=-1)
     return np.ascontiguousarray(packed).view(np.uint64)
+
+
+Edges = tuple[np.ndarray, np.ndarray]  # (from, to) local service indices
+LinkEdges = tuple[np.ndarray, np.ndarray, np.ndarray]  # (from, to, claimed link row)
+
+
+def _cohort_edges(
+    network: ServiceNetwork, cohort_id: str, local: np.ndarray, present: np.ndarray
+) -> tuple[Edges, LinkEdges]:
+    """The cohort's sure edges (referral routes, links present in every draw) and its variable ones.
+
+    Both ends must be usable by the cohort (local index >= 0). A claimed link never present is dropped.
+    """
+    keep = (local[network.referral_from] >= 0) & (local[network.referral_to] >= 0)
+    sure_src: list[int] = []
+    sure_dst: list[int] = []
+    var_src: list[int] = []
+    var_dst: list[int] = []
+    var_link: list[int] = []
+    for row, link in enumerate(network.claimed_links):
+        a, b = int(local[link.bid_service]), int(local[link.partner_service])
+        if not link.applies_to(cohort_id) or a < 0 or b < 0 or a == b or not present[row].any():
+            continue
+        if present[row].all():
+            sure_src += [a, b]
+            sure_dst += [b, a]
+        else:
+            var_src += [a, b]
+            var_dst += [b, a]
+            var_link += [row, row]
+    sure = (
+        np.concatenate([local[network.referral_from[keep]], np.array(sure_src, dtype=np.int64)]),
+        np.concatenate([local[network.referral_to[keep]], np.array(sure_dst, dtype=np.int64)]),
+    )
+    var = (
+        np.array(var_src, dtype=np.int64),
+        np.array(var_dst, dtype=np.int64),
+        np.array(var_link, dtype=np.int64),
+    )
+    return sure, var
+
+
+def _unsure_inputs(
+    unsure: np.ndarray, is_entry: np.ndarray, sure: Edges, var: LinkEdges, barest: np.ndarray, k: int
+) -> tuple[np.ndarray, list[tuple[int, int, np.ndarray]], LinkEdges]:
+    """What the per-draw search over unsure services starts from.
+
+    - base (E x u): hop 0 for entry services, else the best distance through a sure edge from a service
+      whose distance is fixed (k + 1 = none);
+    - link_in: claimed links from a fixed service into an unsure one, with the distance they would give;
+    - inner: edges between unsure services (sure ones with link row -1), sorted by target.
+    """
+    inf = k + 1
+    position = np.full(len(is_entry), -1, dtype=np.int64)
+    position[unsure] = np.arange(len(unsure))
+    base = np.where(is_entry[unsure].T, 0, inf).astype(np.int16)
+    into_unsure = position[sure[1]] >= 0
+    from_fixed = into_unsure & (position[sure[0]] < 0)
+    via_fixed = barest[sure[0][from_fixed]].astype(np.int16) + 1  # edges x E
+    np.minimum.at(base.T, position[sure[1][from_fixed]], via_fixed)
+    link_in = [
+        (int(row), int(position[dst]), np.minimum(barest[src].astype(np.int16) + 1, inf))
+        for src, dst, row in zip(*var, strict=True)
+        if position[src] < 0 and position[dst] >= 0 and (barest[src] < inf).any()
+    ]
+    inner = into_unsure & (position[sure[0]] >= 0)
+    inner_var = (position[var[0]] >= 0) & (position[var[1]] >= 0)
+    inner_src = np.concatenate([position[sure[0][inner]], position[var[0][inner_var]]])
+    inner_dst = np.concatenate([position[sure[1][inner]], position[var[1][inner_var]]])
+    inner_link = np.concatenate([np.full(int(inner.sum()), -1, dtype=np.int64), var[2][inner_var]])
+    order = np.argsort(inner_dst, kind="stable")
+    return np.minimum(base, inf), link_in, (inner_src[order], inner_dst[order], inner_link[order])
 
 
 def _need_flow(hist: np.ndarray, supply_by_subset: np.ndarray) -> np.ndarray:
