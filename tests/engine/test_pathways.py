@@ -375,3 +375,20 @@ def test_claimed_links_may_be_drawn_with_a_probability_per_draw() -> None:
     assert result.coverage[0].tolist() == [0.0, 1.0, 0.0, 1.0]
     with pytest.raises(PathwayError, match="link_probability has shape"):
         cohort_pathways(network, eco.cohorts, scale, np.random.default_rng(3), 3, np.ones((1, 3)))
+
+
+def test_results_and_changes_serialise_to_json() -> None:
+    import json
+
+    services = [_service("old", "inc", [DRUGS, MIND], [GP]), _service("h", "o2", [DRUGS], [CUSTODY])]
+    funding = [FundingTie("t-old", "GB-LAE-X", "inc", FundingKind.CONTRACT, 1.0, service="old")]
+    eco = _city(services, funding=funding, cohorts=[_cohort(shares={GP: 0.5, CUSTODY: 0.5})])
+    exercise = _exercise(["t-old"])
+    _, before = _run(eco, exercise=exercise, n_draws=3)
+    _, after = _run(eco, _bid(), exercise=exercise, n_draws=3)
+    document = {
+        "before": before.to_dict(),
+        "after": after.to_dict(threshold=0.0),
+        "changes": [c.to_dict() for c in missing_link_changes(before, after)],
+    }
+    assert json.loads(json.dumps(document))["changes"][0]["change"] == "new_gap"

@@ -256,3 +256,18 @@ def test_tornado_sorts_parameters_by_swing_and_flags_order_changes() -> None:
 def test_tornado_needs_a_range_for_a_parameter_without_a_distribution() -> None:
     with pytest.raises(RankingError, match="'k_hops' has no distribution"):
         tornado(lambda p: np.zeros(1), ParameterSet.default(), ["k_hops"])
+
+
+def test_every_result_serialises_to_json() -> None:
+    import json
+
+    quality, price = np.array([0.8, 0.7]), np.array([0.5, 0.5])
+    impact = np.array([[0.5, 0.4], [0.95, 0.9]])
+    criteria = _criteria()
+    documents = [
+        price_scores(("A", "B"), [1.0, 2.0], PriceFormula.BUDGET_ANCHORED, 1.5).to_dict(),
+        rank_stability(("A", "B"), quality, price, impact, criteria, n_samples=500).to_dict(),
+        smallest_weight_change_to_flip(("A", "B"), quality, price, impact, criteria).to_dict(),
+        tornado(lambda p: np.array([p["t_adj"], 1.0]), ParameterSet.default(), ["t_adj"]).to_dict(),
+    ]
+    assert json.loads(json.dumps(documents))[1]["winner"] == "B"
