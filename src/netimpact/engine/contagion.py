@@ -183,45 +183,49 @@ def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # prag
     h = h0.copy()
     state = np.zeros((n, draws), dtype=np.int8)
     passed = np.zeros((n, draws))  # h_j as it was at the start of the round j was distressed in
+    active = np.zeros(n, dtype=np.bool_)  # distressed in at least one draw this round
     for i in prange(n):
         for k in range(draws):
             if h[i, k] > 0.0:
                 state[i, k] = DISTRESSED
+                passed[i, k] = h[i, k]
+                active[i] = True
     rounds = 0
-    while True:
-        active = np.zeros(n, dtype=np.bool_)
-        for j in prange(n):
-            for k in range(draws):
-                if state[j, k] == DISTRESSED:
-                    passed[j, k] = h[j, k]
-                    active[j] = True
-        if not active.any():
-            break
+    while active.any():
         rounds += 1
         # Rows are independent: each reads `passed` and `state` of distressed nodes (fixed in this round)
         # and writes only its own row of h.
+        touched = np.zeros(n, dtype=np.bool_)
         for i in prange(n):
-            touched = False
             for p in range(indptr[i], indptr[i + 1]):
                 j = indices[p]
                 if not active[j]:
                     continue
-                touched = True
+                touched[i] = True
                 f = flow[p]
                 q = premises[p]
                 for k in range(draws):
                     w = min(1.0, (f * t_adj[k] + q) * scale[i, k])
                     h[i, k] += w * passed[j, k] * (state[j, k] == DISTRESSED)
-            if touched:
+            if touched[i]:
                 for k in range(draws):
                     h[i, k] = min(1.0, h[i, k])
+        # Distressed nodes become inactive; undistressed nodes now above 0 become distressed and will pass
+        # the distress they have now in the next round. Only rows that were distressed or received distress
+        # can change state, so the others are not visited (the frontier is small next to the network).
+        next_active = np.zeros(n, dtype=np.bool_)
         for i in prange(n):
+            if not (active[i] or touched[i]):
+                continue
             for k in range(draws):
                 s = state[i, k]
                 if s == DISTRESSED:
                     state[i, k] = INACTIVE
                 elif s == UNDISTRESSED and h[i, k] > 0.0:
                     state[i, k] = DISTRESSED
+                    passed[i, k] = h[i, k]
+                    next_active[i] = True
+        active = next_active
     return h, passed, rounds
 
 

@@ -63,6 +63,8 @@ from .social_value import (
 )
 
 CHUNK_ELEMENTS = 1_000_000  # reached organisations x draws per chunk: 8 MB per float64 array, reused
+# ...but never fewer draws than this per chunk: each DebtRank round scans the reach's ties once per chunk
+MIN_CHUNK_DRAWS = 64
 AT_RISK_CLOSURE_PROBABILITY = 0.01  # also listed "at risk" when it closes in at least 1% of draws
 # Purposes of the seeded Generators (parameter draws use 0); organisations' noise is hashed, see
 # contagion.organisation_normals.
@@ -231,7 +233,7 @@ def claim_weights(
 
 
 def _chunks(n: int, draws: int) -> list[tuple[int, int]]:
-    size = max(1, min(draws, CHUNK_ELEMENTS // max(n, 1)))
+    size = max(1, min(draws, max(MIN_CHUNK_DRAWS, CHUNK_ELEMENTS // max(n, 1))))
     return [(start, min(draws, start + size)) for start in range(0, draws, size)]
 
 
@@ -262,6 +264,7 @@ class _BidScenario:
     matrix: ExposureMatrix
     reached: np.ndarray  # sorted indices of the organisations distress can reach in any draw
     reached_matrix: ExposureMatrix  # the exposures among them, renumbered
+    loss_weights: np.ndarray  # reached x 5: social capital indicators x discounted rebuild years
     network: Any  # ServiceNetwork
     service_owner: np.ndarray  # organisation index per service; -1 = not in the register
     excluded: np.ndarray  # bool per organisation: the bidder (its own loss is not the city's)
@@ -346,7 +349,9 @@ def evaluate_exercise(
     )
     results = []
     for bid in bids:
-        scenario = _prepare(table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed)
+        scenario = _prepare(
+            table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed, social
+        )
         for start, stop in _chunks(scenario.reached.size, draws):
             result = _run_contagion(scenario, table, values, (start, stop), impact_weights, params, seed)
             _accumulate(scenario, social, result, proxies[:, start:stop], slice(start, stop))
@@ -406,6 +411,7 @@ def _prepare(
     values: Mapping[str, np.ndarray],
     draws: int,
     seed: int,
+    social: SocialCapital,
 ) -> _BidScenario:
     shift = funding_shift(table, ecosystem, exercise, bid)
     ties = status_quo_ties.after_award(table, ecosystem, exercise, bid, evidence)
@@ -426,6 +432,7 @@ def _prepare(
         matrix=matrix,
         reached=reached,
         reached_matrix=restrict(matrix, reached),
+        loss_weights=social.loss_weights(excluded, reached),
         network=network,
         service_owner=_service_owner_index(table, network.service_owner),
         excluded=excluded,
@@ -456,7 +463,7 @@ def _accumulate(
     rows = scenario.reached
     scenario.reached_h[:, window] = h
     scenario.closures[rows] += (h >= 1.0).sum(axis=1)
-    scenario.social_capital_loss[window] = social.loss_by_draw(h, proxies, scenario.excluded, rows)
+    scenario.social_capital_loss[window] = social.loss_by_draw(h, proxies, scenario.loss_weights)
     scenario.additional_stress[window] = result.additional_stress
     scenario.total_stress[window] = result.total_stress
     scenario.failed[window] = result.failed

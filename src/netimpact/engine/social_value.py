@@ -82,17 +82,18 @@ class SocialCapital:
         """S (£/year): proxies is 5 (one set) or 5 x draws; returns n or n x draws."""
         return self.indicators @ proxies
 
-    def loss_by_draw(
-        self, h: np.ndarray, proxies: np.ndarray, excluded: np.ndarray, rows: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Discounted £ lost per draw: sum_i h_i S_i annuity_i over organisations not excluded.
-
-        h: n x draws (or len(rows) x draws, for those organisations only, the others at h = 0);
-        proxies: 5 x draws. Computed as sum_k proxy_k (X_k * annuity)^T h without forming S.
-        """
+    def loss_weights(self, excluded: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Indicators x discounted rebuild years, 0 for excluded organisations: (rows or n) x 5."""
         keep = slice(None) if rows is None else rows
-        weighted = self.indicators[keep] * (self.rebuild_annuity[keep] * ~excluded[keep])[:, None]
-        return np.einsum("kd,kd->d", proxies, weighted.T @ h)
+        return self.indicators[keep] * (self.rebuild_annuity[keep] * ~excluded[keep])[:, None]
+
+    def loss_by_draw(self, h: np.ndarray, proxies: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Discounted £ lost per draw: sum_i h_i S_i annuity_i over the organisations `weights` covers.
+
+        h: organisations x draws (those of `loss_weights`, the others at h = 0); proxies: 5 x draws.
+        Computed as sum_k proxy_k (X_k * annuity)^T h without forming S per draw.
+        """
+        return np.einsum("kd,kd->d", proxies, weights.T @ h)
 
 
 def local_retained_per_year(
