@@ -392,3 +392,9 @@ def test_results_and_changes_serialise_to_json() -> None:
         "changes": [c.to_dict() for c in missing_link_changes(before, after)],
     }
     assert json.loads(json.dumps(document))["changes"][0]["change"] == "new_gap"
+
+
+def test_a_service_listed_twice_is_named() -> None:
+    eco = _city([_service("a", "o1", [DRUGS], [GP]), _service("a", "o2", [MIND])])
+    with pytest.raises(PathwayError, match="lists service 'a' twice"):
+        build_network(eco, _exercise(), None, EVIDENCE)

@@ -26,8 +26,11 @@ docs/impact-engine-pathways.md explains the model and its choices for officers.
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +188,26 @@ def build_network(
     The bid's service is added, owned by the bidder, and each partnership adds a two-way link between it
     and the partner service that exists with probability `evidence_weight[claim state]`.
     """
+    with _collector_paused():
+        return _build_network(ecosystem, exercise, bid, evidence_weight)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building a network creates one object per service and no reference cycles; the cyclic garbage
+    collector would otherwise run many times over the whole heap while it does (seconds at nation scale)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_network(
+    ecosystem: Ecosystem, exercise: Exercise, bid: Bid | None, evidence_weight: Mapping[ClaimState, float]
+) -> ServiceNetwork:
     lost = _funding_lost_share(ecosystem, exercise) if bid is not None else {}
     nodes = [
         ServiceNode(
@@ -200,11 +223,10 @@ def build_network(
         )
         for s in ecosystem.services
     ]
-    index: dict[str, int] = {}
-    for i, node in enumerate(nodes):
-        if node.id in index:
-            raise PathwayError(f"the register lists service {node.id!r} twice")
-        index[node.id] = i
+    index = {node.id: i for i, node in enumerate(nodes)}
+    if len(index) < len(nodes):
+        twice = next(sid for sid, count in Counter(node.id for node in nodes).items() if count > 1)
+        raise PathwayError(f"the register lists service {twice!r} twice")
 
     links: list[ClaimedLink] = []
     if bid is not None:
@@ -214,20 +236,21 @@ def build_network(
         index[nodes[-1].id] = len(nodes) - 1
         links = _claimed_links(bid, exercise, index, evidence_weight)
 
-    referral_from, referral_to = [], []
-    for route in ecosystem.referrals:
-        for end in (route.from_service, route.to_service):
-            if end not in index:
-                raise PathwayError(f"referral route {route.id!r} names service {end!r}, not in the register")
-        if route.from_service != route.to_service:
-            referral_from.append(index[route.from_service])
-            referral_to.append(index[route.to_service])
+    routes = ecosystem.referrals
+    referral_from = np.array([index.get(r.from_service, -1) for r in routes], dtype=np.int64)
+    referral_to = np.array([index.get(r.to_service, -1) for r in routes], dtype=np.int64)
+    unknown = (referral_from < 0) | (referral_to < 0)
+    if unknown.any():
+        route = routes[int(np.flatnonzero(unknown)[0])]
+        end = route.from_service if route.from_service not in index else route.to_service
+        raise PathwayError(f"referral route {route.id!r} names service {end!r}, not in the register")
+    loops = referral_from == referral_to  # a route from a service to itself leads nowhere new
 
     return ServiceNetwork(
         scenario=None if bid is None else bid.id,
         nodes=tuple(nodes),
-        referral_from=np.array(referral_from, dtype=np.int64),
-        referral_to=np.array(referral_to, dtype=np.int64),
+        referral_from=referral_from[~loops],
+        referral_to=referral_to[~loops],
         claimed_links=tuple(links),
         register_cohorts=tuple(ecosystem.cohorts),
         index=index,
