@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 UNDISTRESSED, DISTRESSED, INACTIVE = 0, 1, 2
 
@@ -42,6 +42,20 @@ class ExposureMatrix:
     indices: np.ndarray  # int64, nnz
     flow: np.ndarray  # float64, nnz
     premises: np.ndarray  # float64, nnz
+    # The same ties by column (who each organisation's failure reaches), for the kernel's frontier.
+    column_ptr: np.ndarray = field(init=False, repr=False)
+    column_rows: np.ndarray = field(init=False, repr=False)
+    column_flow: np.ndarray = field(init=False, repr=False)
+    column_premises: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        order = np.argsort(self.indices, kind="stable")
+        pointer = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.indices, minlength=self.n), out=pointer[1:])
+        object.__setattr__(self, "column_ptr", pointer)
+        object.__setattr__(self, "column_rows", self.exposed_rows()[order].astype(np.int64))
+        object.__setattr__(self, "column_flow", np.ascontiguousarray(self.flow[order], dtype=float))
+        object.__setattr__(self, "column_premises", np.ascontiguousarray(self.premises[order], dtype=float))
 
     @classmethod
     def from_ties(
@@ -97,21 +111,50 @@ class DebtRankResult:
     @property
     def additional_stress(self) -> np.ndarray:
         """R = sum_i v_i (h_i - h0_i), per draw."""
-        return self.weights @ (self.h - self.h0)
+        return self._summary()[0]
 
     @property
     def total_stress(self) -> np.ndarray:
-        return self.weights @ self.h
+        return self._summary()[1]
 
     @property
     def failed(self) -> np.ndarray:
         """Organisations at h = 1, per draw."""
-        return (self.h >= 1.0).sum(axis=0)
+        return self._summary()[2]
 
     @property
     def additional_failed(self) -> np.ndarray:
         """Organisations at h = 1 beyond those at h = 1 from the first-round loss alone, per draw."""
-        return self.failed - (self.h0 >= 1.0).sum(axis=0)
+        summary = self._summary()
+        return summary[2] - summary[3]
+
+    def closures(self) -> np.ndarray:
+        """Draws in which each organisation is at h = 1 (organisations x draws arrays only)."""
+        return (self.h >= 1.0).sum(axis=-1)
+
+    def _summary(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        h, h0 = np.atleast_2d(self.h.T).T, np.atleast_2d(self.h0.T).T
+        summary = _draw_summaries(np.ascontiguousarray(h), np.ascontiguousarray(h0), self.weights)
+        if self.h.ndim == 1:
+            return summary[0][0], summary[1][0], summary[2][0], summary[3][0]
+        return summary
+
+
+@njit(cache=True)
+def _draw_summaries(h, h0, v):  # pragma: no cover - compiled
+    """Per draw, in one pass and without temporaries: sum v (h - h0), sum v h, #(h >= 1), #(h0 >= 1)."""
+    n, draws = h.shape
+    spread = np.zeros(draws)
+    total = np.zeros(draws)
+    failed = np.zeros(draws, dtype=np.int64)
+    failed0 = np.zeros(draws, dtype=np.int64)
+    for i in range(n):
+        for k in range(draws):
+            spread[k] += v[i] * (h[i, k] - h0[i, k])
+            total[k] += v[i] * h[i, k]
+            failed[k] += h[i, k] >= 1.0
+            failed0[k] += h0[i, k] >= 1.0
+    return spread, total, failed, failed0
 
 
 def debtrank(
@@ -145,16 +188,19 @@ def debtrank(
     row_scale = np.ones((exposures.n, draws)) if scale is None else np.ascontiguousarray(scale, dtype=float)
     if row_scale.shape != start.shape:
         raise ValueError(f"scale has shape {row_scale.shape}, expected {start.shape}")
+    parallel = start.size >= PARALLEL_FROM and draws > 1
+    blocks = min(draws, get_num_threads()) if parallel else 1
     h, passed, rounds = _run_kernel(
-        _debtrank_parallel if start.size >= PARALLEL_FROM else _debtrank_serial,
-        start.size >= PARALLEL_FROM,
-        exposures.indptr,
-        exposures.indices,
-        exposures.flow,
-        exposures.premises,
+        _debtrank_parallel if parallel else _debtrank_serial,
+        parallel,
+        exposures.column_ptr,
+        exposures.column_rows,
+        exposures.column_flow,
+        exposures.column_premises,
         t,
         row_scale,
         np.ascontiguousarray(start),
+        blocks,
     )
     v = (
         normalised_weights(weights, exposures.n)
@@ -178,55 +224,76 @@ def normalised_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
     return v / total if total > 0 else np.full(n, 1.0 / n)
 
 
-def _debtrank_rounds(indptr, indices, flow, premises, t_adj, scale, h0):  # pragma: no cover - compiled
+def _debtrank_rounds(col_ptr, col_rows, col_flow, col_prem, t_adj, scale, h0, blocks):  # pragma: no cover
+    """DebtRank over blocks of draws; each block (one thread) runs every round for its own draws.
+
+    Within a block the work follows the frontier: a round visits only the ties out of the organisations
+    distressed in that round (in any of the block's draws) and the rows they reach, so the whole cascade
+    costs about one visit of each tie per draw, however many rounds it takes.
+    """
     n, draws = h0.shape
     h = h0.copy()
     state = np.zeros((n, draws), dtype=np.int8)
     passed = np.zeros((n, draws))  # h_j as it was at the start of the round j was distressed in
-    active = np.zeros(n, dtype=np.bool_)  # distressed in at least one draw this round
-    for i in prange(n):
-        for k in range(draws):
-            if h[i, k] > 0.0:
-                state[i, k] = DISTRESSED
-                passed[i, k] = h[i, k]
-                active[i] = True
-    rounds = 0
-    while active.any():
-        rounds += 1
-        # Rows are independent: each reads `passed` and `state` of distressed nodes (fixed in this round)
-        # and writes only its own row of h.
-        touched = np.zeros(n, dtype=np.bool_)
-        for i in prange(n):
-            for p in range(indptr[i], indptr[i + 1]):
-                j = indices[p]
-                if not active[j]:
-                    continue
-                touched[i] = True
-                f = flow[p]
-                q = premises[p]
-                for k in range(draws):
-                    w = min(1.0, (f * t_adj[k] + q) * scale[i, k])
-                    h[i, k] += w * passed[j, k] * (state[j, k] == DISTRESSED)
-            if touched[i]:
-                for k in range(draws):
-                    h[i, k] = min(1.0, h[i, k])
-        # Distressed nodes become inactive; undistressed nodes now above 0 become distressed and will pass
-        # the distress they have now in the next round. Only rows that were distressed or received distress
-        # can change state, so the others are not visited (the frontier is small next to the network).
-        next_active = np.zeros(n, dtype=np.bool_)
-        for i in prange(n):
-            if not (active[i] or touched[i]):
-                continue
-            for k in range(draws):
-                s = state[i, k]
-                if s == DISTRESSED:
-                    state[i, k] = INACTIVE
-                elif s == UNDISTRESSED and h[i, k] > 0.0:
+    block_rounds = np.zeros(blocks, dtype=np.int64)
+    for b in prange(blocks):
+        lo = b * draws // blocks
+        hi = (b + 1) * draws // blocks
+        frontier = np.empty(n, dtype=np.int64)
+        touched = np.empty(n, dtype=np.int64)
+        is_touched = np.zeros(n, dtype=np.bool_)
+        size = 0
+        for i in range(n):
+            distressed = False
+            for k in range(lo, hi):
+                if h[i, k] > 0.0:
                     state[i, k] = DISTRESSED
                     passed[i, k] = h[i, k]
-                    next_active[i] = True
-        active = next_active
-    return h, passed, rounds
+                    distressed = True
+            if distressed:
+                frontier[size] = i
+                size += 1
+        rounds = 0
+        while size > 0:
+            rounds += 1
+            n_touched = 0
+            for a in range(size):
+                j = frontier[a]
+                for p in range(col_ptr[j], col_ptr[j + 1]):
+                    i = col_rows[p]
+                    if not is_touched[i]:
+                        is_touched[i] = True
+                        touched[n_touched] = i
+                        n_touched += 1
+                    f = col_flow[p]
+                    q = col_prem[p]
+                    for k in range(lo, hi):
+                        if state[j, k] == DISTRESSED:
+                            w = min(1.0, (f * t_adj[k] + q) * scale[i, k])
+                            h[i, k] += w * passed[j, k]
+            # Synchronous: caps and state changes only once every increment of the round is in.
+            for a in range(size):
+                j = frontier[a]
+                for k in range(lo, hi):
+                    if state[j, k] == DISTRESSED:
+                        state[j, k] = INACTIVE
+            size = 0
+            for a in range(n_touched):
+                i = touched[a]
+                is_touched[i] = False
+                newly = False
+                for k in range(lo, hi):
+                    if h[i, k] > 1.0:
+                        h[i, k] = 1.0
+                    if state[i, k] == UNDISTRESSED and h[i, k] > 0.0:
+                        state[i, k] = DISTRESSED
+                        passed[i, k] = h[i, k]
+                        newly = True
+                if newly:
+                    frontier[size] = i
+                    size += 1
+        block_rounds[b] = rounds
+    return h, passed, block_rounds.max()
 
 
 # Threads pay off only on large problems; on small ones (and on a busy machine) their start-up dominates.

@@ -62,9 +62,10 @@ from .social_value import (
     status_quo_retained_per_year,
 )
 
-CHUNK_ELEMENTS = 1_000_000  # reached organisations x draws per chunk: 8 MB per float64 array, reused
-# ...but never fewer draws than this per chunk: each DebtRank round scans the reach's ties once per chunk
-MIN_CHUNK_DRAWS = 64
+# Reached organisations x draws per chunk: 16 MB per float64 array, under glibc's 32 MB mmap threshold so
+# that freed chunks are reused rather than faulted in afresh (slow on this kind of machine).
+CHUNK_ELEMENTS = 2_000_000
+MIN_CHUNK_DRAWS = 8  # the DebtRank kernel runs in blocks of draws, one per thread
 AT_RISK_CLOSURE_PROBABILITY = 0.01  # also listed "at risk" when it closes in at least 1% of draws
 # Purposes of the seeded Generators (parameter draws use 0); organisations' noise is hashed, see
 # contagion.organisation_normals.
@@ -462,7 +463,7 @@ def _accumulate(
     h = result.h
     rows = scenario.reached
     scenario.reached_h[:, window] = h
-    scenario.closures[rows] += (h >= 1.0).sum(axis=1)
+    scenario.closures[rows] += result.closures()
     scenario.social_capital_loss[window] = social.loss_by_draw(h, proxies, scenario.loss_weights)
     scenario.additional_stress[window] = result.additional_stress
     scenario.total_stress[window] = result.total_stress
@@ -479,7 +480,10 @@ def _fill_open_scale(open_scale: np.ndarray, scenario: _BidScenario) -> np.ndarr
     position[scenario.reached] = np.arange(scenario.reached.size)
     where = position[scenario.service_owner]
     touched = np.flatnonzero(where >= 0)
-    open_scale[touched] = 1.0 - scenario.reached_h[where[touched]]
+    step = max(1, CHUNK_ELEMENTS // max(open_scale.shape[1], 1))  # keep temporaries small
+    for start in range(0, touched.size, step):
+        rows = touched[start : start + step]
+        open_scale[rows] = 1.0 - scenario.reached_h[where[rows]]
     return touched
 
 
