@@ -71,8 +71,14 @@ def test_evaluate_ranks_the_three_demo_bids_and_prints_every_component(capsys, d
         assert all(re.search(r"£[\d.]+[km]? \(90% interval -?£[\d.]+[km]? to -?£[\d.]+[km]?\)", line)
                    for line in component), component
     assert out.count("Compliance: ") == 3
-    assert "Organisations at risk:" in out and "months of reserves" in out
-    assert "people falling through" in out and "The bid opens a gap" in out
+    # Every explanation the engine gives is printed: each organisation at risk, each missing link.
+    _, json_out, _ = run(capsys, "evaluate", str(demo_bundle), "--draws", DRAWS, "--seed", "3", "--json")
+    evaluation = json.loads(json_out)["evaluation"]
+    sentences = [risk["sentence"] for bid in evaluation["bids"] for risk in bid["organisations_at_risk"]]
+    sentences += [change["sentence"] for bid in evaluation["bids"] for change in bid["missing_link_changes"]]
+    assert sentences and all(sentence in out for sentence in sentences)
+    assert evaluation["ranking"]["stability"]["sentence"] in out
+    assert out.count("people falling through") >= len(bundle.exercise.cohorts) * 3
 
 
 def test_evaluate_is_byte_identical_for_the_same_seed(capsys, demo_bundle):
