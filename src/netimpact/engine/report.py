@@ -7,11 +7,30 @@ way; the web app uses it (netimpact.web.commissioning), the CLI may adopt it in 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .explanation import money
+
+
+def finite(value: Any) -> Any:
+    """The document as strict JSON: NaN and infinities (undefined figures) become null, numpy values
+    plain Python ones."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return finite(value.tolist())
+    if isinstance(value, np.generic):
+        return finite(value.item())
+    return value
 
 
 @dataclass(frozen=True, slots=True)

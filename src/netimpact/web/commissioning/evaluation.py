@@ -7,19 +7,17 @@ it, and warns when today's register, exercise or bids hash differently.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 
 from netimpact.bundle import bundle_hash, write_bundle
 from netimpact.domain.commissioning import Bid, Exercise
 from netimpact.domain.ecosystem import Ecosystem
-from netimpact.engine.report import COMPONENTS, cohort_changes, figure_text, ranked_bids, unit_label
+from netimpact.engine.report import COMPONENTS, cohort_changes, figure_text, finite, ranked_bids, unit_label
 from netimpact.web.register.store import load_ecosystem
 
 from . import charts
@@ -100,21 +98,6 @@ def netimpact_version() -> str:
         return metadata.version("netimpact")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-def finite(value: Any) -> Any:
-    """JSON has no NaN or Infinity and no numpy types: an undefined figure is stored as null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return finite(value.tolist())
-    if isinstance(value, np.generic):
-        return finite(value.item())
-    return value
 
 
 # ------------------------------------------------------------------------------------ reading a run
