@@ -32,15 +32,14 @@ class Scale:
     target: dict[str, float]
 
 
-# Targets (impact-model.md, "Scale": a city interactively, a nation as a batch). Interactive: an officer
-# re-runs an evaluation while a panel waits, so a minute at most (assumption). Batch: an overnight job on
-# one ordinary server, within an hour and 16 GB (assumption). Reference: the fast engine must be at least
-# 50 times faster than the plain reference on the same case (the project's brief).
+# Targets, as the engine issue sets them for this 2-core machine: a city (all bids) within 1 s so an
+# officer can re-run it interactively; a nation as a batch within 60 s and 8 GB; the fast engine at least
+# 50 times faster than the plain reference implementation on the same case.
 SCALES = {
     "city": Scale("city", 2_000, 20_000, 5, 10_000,
-                  {"wall_seconds_max": 60.0, "peak_memory_mb_max": 4_096.0}),
+                  {"wall_seconds_max": 1.0, "peak_memory_mb_max": 8_192.0}),
     "nation": Scale("nation", 200_000, 2_000_000, 3, 1_000,
-                    {"wall_seconds_max": 3_600.0, "peak_memory_mb_max": 16_384.0}),
+                    {"wall_seconds_max": 60.0, "peak_memory_mb_max": 8_192.0}),
     "reference": Scale("reference", 100, 400, 3, 50, {"speed_ratio_min": 50.0}),
 }
 # --quick: the same code paths at sizes a test suite can afford; timings mean nothing there.
