@@ -303,3 +303,20 @@ def _section(text: str, start: str, end: str) -> str:
     begin = text.index(start)
     stop = text.find(end, begin + len(start))
     return text[begin : stop if stop != -1 else len(text)]
+
+
+def test_the_pages_read_the_database_in_a_bounded_number_of_queries(
+    signed_in, exercise_key, django_assert_max_num_queries
+):
+    officer = signed_in("officer")
+    for seed in (1, 2):  # two runs: the list and the page must not read one query per run
+        _run(officer, exercise_key, seed=seed)
+
+    # The evaluation page re-reads the register to tell whether the run is stale (about 40 queries,
+    # whatever the register's size); the others read a fixed handful.
+    with django_assert_max_num_queries(12):
+        officer.get(reverse("commissioning:exercises"))
+    with django_assert_max_num_queries(20):
+        officer.get(reverse("commissioning:exercise", args=[exercise_key]))
+    with django_assert_max_num_queries(60):
+        officer.get(reverse("commissioning:evaluation", args=[exercise_key]))

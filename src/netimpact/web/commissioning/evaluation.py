@@ -71,8 +71,10 @@ def run_evaluation(exercise_key: str, draws: int, seed: int, run_by: Any = None)
         )
 
 
-def latest_run(exercise: m.Exercise) -> m.EvaluationRun | None:
-    return exercise.evaluation_runs.select_related("run_by").order_by("-run_at", "-pk").first()
+def latest_run(exercise: m.Exercise, with_result: bool = True) -> m.EvaluationRun | None:
+    """The run the pages show; without its result (large JSON) when only its date is needed."""
+    runs = exercise.evaluation_runs.select_related("run_by").order_by("-run_at", "-pk")
+    return (runs if with_result else runs.defer("result", "labels")).first()
 
 
 def run_labels(inputs: Inputs) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,15 +27,17 @@ from . import models as m
 
 @access_rule(Officer, Panel)
 def exercises(request: HttpRequest) -> HttpResponse:
-    found = (
-        m.Exercise.objects.annotate(bid_total=Count("bids", distinct=True))
+    newest = m.EvaluationRun.objects.filter(exercise=OuterRef("pk")).order_by("-run_at", "-pk")
+    found = list(
+        m.Exercise.objects.annotate(
+            bid_total=Count("bids", distinct=True), latest_run_pk=Subquery(newest.values("pk")[:1])
+        )
         .prefetch_related("cohorts")
         .order_by("title")
     )
-    latest = {}
-    for run in m.EvaluationRun.objects.filter(exercise__in=found).order_by("exercise_id", "-run_at", "-pk"):
-        latest.setdefault(run.exercise_id, run)  # the newest per exercise comes first
-    rows = [{"exercise": e, "latest_run": latest.get(e.pk)} for e in found]
+    # The runs' results are large; the list needs only when each was run and how.
+    latest = m.EvaluationRun.objects.defer("result", "labels").in_bulk([e.latest_run_pk for e in found])
+    rows = [{"exercise": e, "latest_run": latest.get(e.latest_run_pk)} for e in found]
     return render(request, "commissioning/exercises.html", {"rows": rows})
 
 
@@ -66,7 +68,7 @@ def exercise(request: HttpRequest, key: str) -> HttpResponse:
         {
             "exercise": found,
             "bids": [_bid_claims(b, found) for b in found.bids.all()],
-            "latest_run": runs.latest_run(found),
+            "latest_run": runs.latest_run(found, with_result=False),
         },
     )
 
@@ -100,23 +102,23 @@ def evaluation(request: HttpRequest, key: str) -> HttpResponse:
                     f"in {run.seconds_taken:.1f} seconds.",
                 )
                 return redirect(reverse("commissioning:evaluation", args=[key]))
-        return _evaluation_page(request, found, form=request.POST, problems=problems, status=400)
+        return _evaluation_page(request, found, runs.latest_run(found), request.POST, problems, status=400)
     latest = runs.latest_run(found)
     # Offer the latest run's settings again, so re-running after a data change is one click.
     form = (
         {"draws": latest.draws, "seed": latest.seed} if latest else {"draws": runs.DEFAULT_DRAWS, "seed": 0}
     )
-    return _evaluation_page(request, found, form=form, problems=[])
+    return _evaluation_page(request, found, latest, form, problems=[])
 
 
 def _evaluation_page(
     request: HttpRequest,
     found: m.Exercise,
+    run: m.EvaluationRun | None,
     form: QueryDict | dict[str, Any],
     problems: list[RunProblem],
     status: int = 200,
 ) -> HttpResponse:
-    run = runs.latest_run(found)
     context: dict[str, Any] = {
         "exercise": found,
         "run": run,
