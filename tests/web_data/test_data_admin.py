@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from netimpact.web.commissioning.models import EvaluationRun, Exercise
 from netimpact.web.commissioning.store import save_exercise
 from netimpact.web.register.store import save_ecosystem
 
@@ -21,6 +22,19 @@ def officer_client(client, django_user_model, city):
     save_ecosystem(city.ecosystem)
     save_exercise(city.exercise, city.bids)
     officer = django_user_model.objects.create_superuser("officer", "o@example.org", "pw", role="officer")
+    # One stored evaluation run (its content is the evaluation page's business, tests/web_evaluation).
+    EvaluationRun.objects.create(
+        exercise=Exercise.objects.get(key=city.exercise.id),
+        seed=0,
+        draws=100,
+        parameter_set="defaults",
+        parameter_version="test",
+        netimpact_version="test",
+        inputs_hash="sha256:test",
+        result={},
+        run_by=officer,
+        seconds_taken=0.5,
+    )
     client.force_login(officer)
     return client
 

@@ -104,3 +104,23 @@ class CommitmentAdmin(admin.ModelAdmin):
     search_fields = ("partner__name", "bid__title", "description")
     autocomplete_fields = ("partner",)
     list_select_related = ("bid", "partner")
+
+
+@admin.register(m.EvaluationRun)
+class EvaluationRunAdmin(admin.ModelAdmin):
+    """Runs are made from the evaluation page and kept as run: the admin lists and shows them, no more."""
+
+    list_display = ("exercise", "run_at", "run_by", "draws", "seed", "parameter_version", "seconds_taken")
+    list_filter = ("exercise", "run_at")
+    search_fields = ("exercise__title", "exercise__key", "inputs_hash", "run_by__username")
+    list_select_related = ("exercise", "run_by")
+    exclude = ("result", "labels")  # large JSON documents; the evaluation page reads them
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
