@@ -320,3 +320,11 @@ def test_the_pages_read_the_database_in_a_bounded_number_of_queries(
         officer.get(reverse("commissioning:exercise", args=[exercise_key]))
     with django_assert_max_num_queries(60):
         officer.get(reverse("commissioning:evaluation", args=[exercise_key]))
+
+
+@pytest.mark.parametrize(("role", "sees_link"), [
+    ("officer", True), ("panel", True), ("bidder", False), ("partner", False), ("public", False),
+])
+def test_only_officers_and_panel_members_see_exercises_in_the_navigation(signed_in, role, sees_link):
+    page = signed_in(role).get("/organisations/").content.decode()
+    assert ('href="/exercises/"' in page) is sees_link

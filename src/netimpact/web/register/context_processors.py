@@ -26,6 +26,10 @@ class NavigationItem:
     current: bool
 
 
+# Exercises hold sealed and confidential material: only officers and panel members see the link.
+EXERCISE_ROLES = {"officer", "panel"}
+
+
 def register_notice(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     url_name = match.url_name if match and match.namespace == "register" else ""
@@ -33,6 +37,10 @@ def register_notice(request: HttpRequest) -> dict[str, Any]:
         NavigationItem(label, reverse(name), bool(url_name) and url_name.startswith(section))
         for section, label, name in SECTIONS
     ]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "role", None) in EXERCISE_ROLES:
+        in_exercises = bool(match) and match.namespace == "commissioning"
+        navigation.append(NavigationItem("Exercises", reverse("commissioning:exercises"), in_exercises))
     # Lazy, so a page that never renders a template does not pay for the query.
     return {"register_is_fictional": _Lazy(register_is_fictional), "service_navigation": navigation}
 
