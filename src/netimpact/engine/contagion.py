@@ -384,6 +384,73 @@ def organisation_normals(seed: int, rows: np.ndarray, start: int, stop: int) -> 
     return _run_kernel(kernel, parallel, int(seed), rows, int(start), int(stop))
 
 
+def _first_round(seed, rows, start, stop, reserves, income_change, t_adj, epsilon, sigma_r, sigma_e, floor):
+    """h0 and the exposure scale for rows x draws [start, stop), in one pass with the noise (no temporaries).
+
+    buffer = max(reserves x exp(sigma_r z1), epsilon); h0 = min(1, loss x T_adj / buffer) with losses under
+    `floor` counted as 0; scale = exp(sigma_e z2) / buffer; (z1, z2) as in organisation_normals.
+    """  # pragma: no cover - compiled
+    draws = stop - start
+    h0 = np.empty((rows.size, draws))
+    scale = np.empty((rows.size, draws))
+    base = _splitmix(np.uint64(seed))
+    unit = 1.0 / 9007199254740992.0  # 2^-53
+    for a in prange(rows.size):
+        row_key = _splitmix(base ^ np.uint64(rows[a]))
+        for k in range(draws):
+            h1 = _splitmix(row_key ^ np.uint64(start + k))
+            h2 = _splitmix(h1)
+            u1 = (np.float64(h1 >> np.uint64(11)) + 1.0) * unit
+            u2 = np.float64(h2 >> np.uint64(11)) * unit
+            radius = np.sqrt(-2.0 * np.log(u1))
+            angle = 2.0 * np.pi * u2
+            buffer = max(reserves[a] * np.exp(sigma_r * radius * np.cos(angle)), epsilon)
+            loss = -income_change[a, k]
+            if loss < floor:
+                loss = 0.0
+            h0[a, k] = min(1.0, loss * t_adj[k] / buffer)
+            scale[a, k] = np.exp(sigma_e * radius * np.sin(angle)) / buffer
+    return h0, scale
+
+
+_first_round_parallel = njit(parallel=True, cache=True)(_first_round)
+_first_round_serial = njit(cache=True)(_first_round)
+
+
+def first_round_with_noise(
+    seed: int,
+    rows: np.ndarray,
+    start: int,
+    stop: int,
+    reserves: np.ndarray,
+    income_change: np.ndarray,
+    t_adj: np.ndarray,
+    epsilon: float,
+    reserves_sigma: float,
+    exposure_sigma: float,
+    loss_floor: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """First-round distress h0 and DebtRank's exposure scale for the rows' organisations and draws
+    [start, stop), with their reserves and exposure noise drawn as organisation_noise does."""
+    rows = np.asarray(rows, dtype=np.int64)
+    parallel = rows.size * (stop - start) >= PARALLEL_FROM
+    return _run_kernel(
+        _first_round_parallel if parallel else _first_round_serial,
+        parallel,
+        int(seed),
+        rows,
+        int(start),
+        int(stop),
+        np.ascontiguousarray(reserves, dtype=float),
+        np.ascontiguousarray(income_change, dtype=float),
+        np.ascontiguousarray(t_adj, dtype=float),
+        float(epsilon),
+        float(reserves_sigma),
+        float(exposure_sigma),
+        float(loss_floor),
+    )
+
+
 _hashed_normal_pairs_parallel = njit(parallel=True, cache=True)(_hashed_normal_pairs)
 _hashed_normal_pairs_serial = njit(cache=True)(_hashed_normal_pairs)
 

@@ -30,8 +30,8 @@ from .contagion import (
     DebtRankResult,
     ExposureMatrix,
     debtrank,
+    first_round_with_noise,
     normalised_weights,
-    organisation_normals,
     reach,
     restrict,
 )
@@ -238,20 +238,6 @@ def _chunks(n: int, draws: int) -> list[tuple[int, int]]:
     return [(start, min(draws, start + size)) for start in range(0, draws, size)]
 
 
-def organisation_noise(
-    seed: int, rows: np.ndarray, start: int, stop: int, reserves_sigma: float, exposure_sigma: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Multiplicative lognormal noise (median 1) on reserves and exposures, rows x draws [start, stop).
-
-    An organisation's noise in a draw depends only on (seed, organisation, draw): see
-    contagion.organisation_normals.
-    """
-    reserves, exposure = organisation_normals(seed, rows, start, stop)
-    np.exp(reserves_sigma * reserves, out=reserves)
-    np.exp(exposure_sigma * exposure, out=exposure)
-    return reserves, exposure
-
-
 # ---------------------------------------------------------------------------------------------------------
 # One bid's scenario
 # ---------------------------------------------------------------------------------------------------------
@@ -297,18 +283,22 @@ def _run_contagion(
     """DebtRank for draws [start, stop) over the organisations the award's distress can reach."""
     start, stop = window
     rows = scenario.reached
-    epsilon = params["epsilon"]
-    reserves_noise, exposure_noise = organisation_noise(
-        seed, rows, start, stop, params["reserves_noise"], params["exposure_noise"]
-    )
     income_change = scenario.shift.income_change(scenario.subcontract_weights[:, start:stop], rows)
-    buffers = np.maximum(table.reserves[rows, None] * reserves_noise, epsilon)
     t_adj = values["t_adj"][start:stop]
-    h0 = first_round_distress(income_change, buffers, t_adj[None, :], epsilon)
-    exposure_noise /= buffers
-    return debtrank(
-        scenario.reached_matrix, h0, weights[rows], scale=exposure_noise, t_adj=t_adj, normalise=False
+    h0, scale = first_round_with_noise(
+        seed,
+        rows,
+        start,
+        stop,
+        table.reserves[rows],
+        income_change,
+        t_adj,
+        params["epsilon"],
+        params["reserves_noise"],
+        params["exposure_noise"],
+        PENNY_ROUNDING,
     )
+    return debtrank(scenario.reached_matrix, h0, weights[rows], scale=scale, t_adj=t_adj, normalise=False)
 
 
 # ---------------------------------------------------------------------------------------------------------
