@@ -4,41 +4,20 @@ accessibility checked with axe, filters that work with JavaScript off, GOV.UK's 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from accessibility import WCAG_22_AA
 from netimpact.domain.demo_city import DemoCity
-from netimpact.web.accounts.demo import create_demo_users
-from netimpact.web.commissioning.store import save_demo_city
 
 # Playwright's sync API runs an event loop in the test's thread; Django's ORM calls made from the test
 # itself (saving the city) are still synchronous, so Django's async guard does not apply to them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise RuntimeError("Browser tests need Chromium: install Debian's 'chromium' (./run test does).")
-    return {**browser_type_launch_args, "executable_path": chromium}
-
-
-@pytest.fixture
-def site(live_server, demo_city: DemoCity) -> Iterator[tuple[str, DemoCity, dict[str, str]]]:
-    save_demo_city(demo_city)
-    accounts = create_demo_users(demo_city.exercise.id, demo_city.bids)
-    passwords = {user: password for _, user, password in accounts}
-    yield live_server.url, demo_city, passwords
 
 
 def _pages(city: DemoCity) -> list[str]:
