@@ -10,3 +10,7 @@ ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 # The embedded SQLite database lives in VAR_DIR: SQLite creates the file but not its folder, so a fresh
 # clone's `./run demo` would stop at "unable to open database file" without this.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# runserver serves static files from the app folders; WhiteNoise finds them there too, without a collect.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
