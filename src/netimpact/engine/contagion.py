@@ -157,6 +157,29 @@ def _draw_summaries(h, h0, v):  # pragma: no cover - compiled
     return spread, total, failed, failed0
 
 
+@njit(cache=True)
+def chunk_summaries(h, h0, v, reached_h, closures):  # pragma: no cover - compiled
+    """One pass over a chunk's final distress: copy h into reached_h (float32 rows x draws of the chunk),
+    add each row's draws at h >= 1 to closures, and return per draw what _draw_summaries returns."""
+    n, draws = h.shape
+    spread = np.zeros(draws)
+    total = np.zeros(draws)
+    failed = np.zeros(draws, dtype=np.int64)
+    failed0 = np.zeros(draws, dtype=np.int64)
+    for i in range(n):
+        closed = 0
+        for k in range(draws):
+            x = h[i, k]
+            reached_h[i, k] = x
+            spread[k] += v[i] * (x - h0[i, k])
+            total[k] += v[i] * x
+            failed[k] += x >= 1.0
+            failed0[k] += h0[i, k] >= 1.0
+            closed += x >= 1.0
+        closures[i] += closed
+    return spread, total, failed, failed0
+
+
 def debtrank(
     vulnerability: sp.spmatrix | np.ndarray | ExposureMatrix,
     h0: np.ndarray,
@@ -165,6 +188,7 @@ def debtrank(
     scale: np.ndarray | None = None,
     t_adj: np.ndarray | float = 1.0,
     normalise: bool = True,
+    work: DebtRankWork | None = None,
 ) -> DebtRankResult:
     """DebtRank on a network, for one or many draws at once.
 
@@ -172,7 +196,8 @@ def debtrank(
     or an ExposureMatrix of £, in which case W_ji = min(1, (flow_ij * t_adj + premises_ij) * scale_i)
     per draw (scale = exposure noise / max(reserves, epsilon), n x draws). `h0`: first-round distress,
     n or n x draws. `weights`: impact weights (normalised here, equal if None; pass normalise=False when
-    they are already normalised over a larger network of which this is a part).
+    they are already normalised over a larger network of which this is a part). `work`: reusable work
+    arrays (DebtRankWork); the result's h and passed are then views into them, valid until its next use.
     """
     exposures = (
         vulnerability
@@ -180,7 +205,9 @@ def debtrank(
         else ExposureMatrix.from_vulnerability(vulnerability)
     )
     one_draw = np.ndim(h0) == 1
-    start = np.clip(np.atleast_2d(np.asarray(h0, dtype=float).T).T, 0.0, 1.0)
+    start = np.atleast_2d(np.asarray(h0, dtype=float).T).T
+    if start.size and not (start.min() >= 0.0 and start.max() <= 1.0):  # no copy when already in [0, 1]
+        start = np.clip(start, 0.0, 1.0)
     if start.shape[0] != exposures.n:
         raise ValueError(f"h0 has {start.shape[0]} organisations, the network {exposures.n}")
     draws = start.shape[1]
@@ -190,6 +217,11 @@ def debtrank(
         raise ValueError(f"scale has shape {row_scale.shape}, expected {start.shape}")
     parallel = start.size >= PARALLEL_FROM and draws > 1
     blocks = min(draws, get_num_threads()) if parallel else 1
+    h, state, passed = (
+        (np.empty(start.shape), np.empty(start.shape, dtype=np.int8), np.empty(start.shape))
+        if work is None
+        else work.arrays(start.shape)
+    )
     h, passed, rounds = _run_kernel(
         _debtrank_parallel if parallel else _debtrank_serial,
         parallel,
@@ -201,6 +233,9 @@ def debtrank(
         row_scale,
         np.ascontiguousarray(start),
         blocks,
+        h,
+        state,
+        passed,
     )
     v = (
         normalised_weights(weights, exposures.n)
@@ -210,6 +245,29 @@ def debtrank(
     if one_draw:
         return DebtRankResult(start[:, 0], h[:, 0], passed[:, 0], rounds, v)
     return DebtRankResult(start, h, passed, rounds, v)
+
+
+class DebtRankWork:
+    """Work arrays for DebtRank over chunks of draws, allocated once and reused.
+
+    At nation scale every chunk's arrays are hundreds of MB; fresh ones would be page-faulted in afresh
+    each chunk (slow on this kind of machine), reused ones are already mapped.
+    """
+
+    def __init__(self, elements: int) -> None:
+        self._h = np.empty(elements)
+        self._state = np.empty(elements, dtype=np.int8)
+        self._passed = np.empty(elements)
+
+    def arrays(self, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        size = shape[0] * shape[1]
+        if size > self._h.size:
+            self.__init__(size)  # type: ignore[misc]
+        return (
+            self._h[:size].reshape(shape),
+            self._state[:size].reshape(shape),
+            self._passed[:size].reshape(shape),
+        )
 
 
 def normalised_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
@@ -224,7 +282,7 @@ def normalised_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
     return v / total if total > 0 else np.full(n, 1.0 / n)
 
 
-def _debtrank_rounds(col_ptr, col_rows, col_flow, col_prem, t_adj, scale, h0, blocks):  # pragma: no cover
+def _debtrank_rounds(col_ptr, col_rows, col_flow, col_prem, t_adj, scale, h0, blocks, h, state, passed):  # pragma: no cover
     """DebtRank over blocks of draws; each block (one thread) runs every round for its own draws.
 
     Within a block the work follows the frontier: a round visits only the ties out of the organisations
@@ -232,13 +290,17 @@ def _debtrank_rounds(col_ptr, col_rows, col_flow, col_prem, t_adj, scale, h0, bl
     costs about one visit of each tie per draw, however many rounds it takes.
     """
     n, draws = h0.shape
-    h = h0.copy()
-    state = np.zeros((n, draws), dtype=np.int8)
-    passed = np.zeros((n, draws))  # h_j as it was at the start of the round j was distressed in
+    # h, state and passed (h_j as it was at the start of the round j was distressed in) are work arrays the
+    # caller owns and may reuse between chunks (already faulted-in pages); each thread resets its own draws.
     block_rounds = np.zeros(blocks, dtype=np.int64)
     for b in prange(blocks):
         lo = b * draws // blocks
         hi = (b + 1) * draws // blocks
+        for i in range(n):
+            for k in range(lo, hi):
+                h[i, k] = h0[i, k]
+                state[i, k] = UNDISTRESSED
+                passed[i, k] = 0.0
         frontier = np.empty(n, dtype=np.int64)
         touched = np.empty(n, dtype=np.int64)
         is_touched = np.zeros(n, dtype=np.bool_)
@@ -384,15 +446,13 @@ def organisation_normals(seed: int, rows: np.ndarray, start: int, stop: int) -> 
     return _run_kernel(kernel, parallel, int(seed), rows, int(start), int(stop))
 
 
-def _first_round(seed, rows, start, stop, reserves, income_change, t_adj, epsilon, sigma_r, sigma_e, floor):
+def _first_round(seed, rows, start, stop, reserves, income_change, t_adj, epsilon, sigma_r, sigma_e, floor, h0, scale):
     """h0 and the exposure scale for rows x draws [start, stop), in one pass with the noise (no temporaries).
 
     buffer = max(reserves x exp(sigma_r z1), epsilon); h0 = min(1, loss x T_adj / buffer) with losses under
     `floor` counted as 0; scale = exp(sigma_e z2) / buffer; (z1, z2) as in organisation_normals.
     """  # pragma: no cover - compiled
     draws = stop - start
-    h0 = np.empty((rows.size, draws))
-    scale = np.empty((rows.size, draws))
     base = _splitmix(np.uint64(seed))
     unit = 1.0 / 9007199254740992.0  # 2^-53
     for a in prange(rows.size):
@@ -429,10 +489,17 @@ def first_round_with_noise(
     reserves_sigma: float,
     exposure_sigma: float,
     loss_floor: float,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """First-round distress h0 and DebtRank's exposure scale for the rows' organisations and draws
-    [start, stop), with their reserves and exposure noise drawn as organisation_noise does."""
+    [start, stop), with their reserves and exposure noise drawn as organisation_noise does.
+
+    `out`: two float64 arrays of shape rows x draws to write into (reused work arrays), else new ones."""
     rows = np.asarray(rows, dtype=np.int64)
+    shape = (rows.size, int(stop) - int(start))
+    h0, scale = (np.empty(shape), np.empty(shape)) if out is None else out
+    if h0.shape != shape or scale.shape != shape:
+        raise ValueError(f"out arrays have shapes {h0.shape} and {scale.shape}, expected {shape}")
     parallel = rows.size * (stop - start) >= PARALLEL_FROM
     return _run_kernel(
         _first_round_parallel if parallel else _first_round_serial,
@@ -448,6 +515,8 @@ def first_round_with_noise(
         float(reserves_sigma),
         float(exposure_sigma),
         float(loss_floor),
+        h0,
+        scale,
     )
 
 

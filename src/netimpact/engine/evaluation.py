@@ -28,7 +28,9 @@ from netimpact.domain.vocabulary import ClaimState, FundingKind, IncomeSource
 from . import pathways as pathway_model
 from .contagion import (
     DebtRankResult,
+    DebtRankWork,
     ExposureMatrix,
+    chunk_summaries,
     debtrank,
     first_round_with_noise,
     normalised_weights,
@@ -62,9 +64,11 @@ from .social_value import (
     status_quo_retained_per_year,
 )
 
-# Reached organisations x draws per chunk: 16 MB per float64 array, under glibc's 32 MB mmap threshold so
-# that freed chunks are reused rather than faulted in afresh (slow on this kind of machine).
-CHUNK_ELEMENTS = 2_000_000
+# Reached organisations x draws per chunk: 256 MB per float64 work array. The work arrays (_ChunkWork) are
+# allocated once per evaluation and reused by every chunk and bid, so their pages are faulted in once
+# (slow on this kind of machine); wide chunks give the DebtRank kernel long contiguous runs of draws per
+# tie (at nation scale 2,000,000 elements per chunk, 10 draws, made it memory-latency bound).
+CHUNK_ELEMENTS = 32_000_000
 MIN_CHUNK_DRAWS = 8  # the DebtRank kernel runs in blocks of draws, one per thread
 AT_RISK_CLOSURE_PROBABILITY = 0.01  # also listed "at risk" when it closes in at least 1% of draws
 # Purposes of the seeded Generators (parameter draws use 0); organisations' noise is hashed, see
@@ -271,6 +275,20 @@ def _service_owner_index(table: OrganisationTable, owners: Sequence[str]) -> np.
     return np.asarray([table.position.get(owner, -1) for owner in owners], dtype=np.int64)
 
 
+class _ChunkWork:
+    """The chunks' reached x draws float64 work arrays, allocated once per evaluation and reused."""
+
+    def __init__(self) -> None:
+        self.flat = [np.empty(0) for _ in range(3)]  # income change, h0, scale
+        self.debtrank = DebtRankWork(0)
+
+    def arrays(self, shape: tuple[int, int]) -> list[np.ndarray]:
+        size = shape[0] * shape[1]
+        if size > self.flat[0].size:
+            self.flat = [np.empty(size) for _ in range(3)]
+        return [flat[:size].reshape(shape) for flat in self.flat]
+
+
 def _run_contagion(
     scenario: _BidScenario,
     table: OrganisationTable,
@@ -279,11 +297,16 @@ def _run_contagion(
     weights: np.ndarray,
     params: ParameterSet,
     seed: int,
+    work: _ChunkWork | None = None,
 ) -> DebtRankResult:
     """DebtRank for draws [start, stop) over the organisations the award's distress can reach."""
     start, stop = window
     rows = scenario.reached
-    income_change = scenario.shift.income_change(scenario.subcontract_weights[:, start:stop], rows)
+    work = work or _ChunkWork()
+    change_out, h0_out, scale_out = work.arrays((rows.size, stop - start))
+    income_change = scenario.shift.income_change(
+        scenario.subcontract_weights[:, start:stop], rows, out=change_out
+    )
     t_adj = values["t_adj"][start:stop]
     h0, scale = first_round_with_noise(
         seed,
@@ -297,8 +320,17 @@ def _run_contagion(
         params["reserves_noise"],
         params["exposure_noise"],
         PENNY_ROUNDING,
+        out=(h0_out, scale_out),
     )
-    return debtrank(scenario.reached_matrix, h0, weights[rows], scale=scale, t_adj=t_adj, normalise=False)
+    return debtrank(
+        scenario.reached_matrix,
+        h0,
+        weights[rows],
+        scale=scale,
+        t_adj=t_adj,
+        normalise=False,
+        work=work.debtrank,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -334,17 +366,21 @@ def evaluate_exercise(
     status_quo_ties = ExposureTies.status_quo(table, ecosystem)
 
     # services x draws, one buffer for the status quo and then each bid in turn (a bid adds one service)
-    open_buffer = np.ones((len(ecosystem.services) + 1, draws))
+    # float32: it holds 1 - reached_h, which is float32 already, so no value changes (half the memory).
+    open_buffer = np.ones((len(ecosystem.services) + 1, draws), dtype=np.float32)
     status_quo = _status_quo(
         table, ecosystem, exercise, cohorts, values, seed, k_hops, social, proxies, open_buffer
     )
     results = []
+    work = _ChunkWork()
     for bid in bids:
         scenario = _prepare(
             table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed, social
         )
         for start, stop in _chunks(scenario.reached.size, draws):
-            result = _run_contagion(scenario, table, values, (start, stop), impact_weights, params, seed)
+            result = _run_contagion(
+                scenario, table, values, (start, stop), impact_weights, params, seed, work
+            )
             _accumulate(scenario, social, result, proxies[:, start:stop], slice(start, stop))
         open_scale = open_buffer[: scenario.service_owner.size]
         touched = _fill_open_scale(open_scale, scenario)
@@ -452,13 +488,16 @@ def _accumulate(
 ) -> None:
     h = result.h
     rows = scenario.reached
-    scenario.reached_h[:, window] = h
-    scenario.closures[rows] += result.closures()
+    closures = np.zeros(rows.size, dtype=np.int64)
+    spread, total, failed, failed0 = chunk_summaries(
+        h, result.h0, result.weights, scenario.reached_h[:, window], closures
+    )
+    scenario.closures[rows] += closures
     scenario.social_capital_loss[window] = social.loss_by_draw(h, proxies, scenario.loss_weights)
-    scenario.additional_stress[window] = result.additional_stress
-    scenario.total_stress[window] = result.total_stress
-    scenario.failed[window] = result.failed
-    scenario.additional_failed[window] = result.additional_failed
+    scenario.additional_stress[window] = spread
+    scenario.total_stress[window] = total
+    scenario.failed[window] = failed
+    scenario.additional_failed[window] = failed - failed0
 
 
 def _fill_open_scale(open_scale: np.ndarray, scenario: _BidScenario) -> np.ndarray:

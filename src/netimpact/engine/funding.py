@@ -115,16 +115,23 @@ class FundingShift:
     bidder: int | None  # None when the bidder is not in the register
     lost: dict[int, list[FundingTie]] = field(default_factory=dict)  # replaced streams each org loses
 
-    def income_change(self, weights: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    def income_change(
+        self, weights: np.ndarray, rows: np.ndarray | None = None, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """weights: subcontracts x draws (or subcontracts); returns n x draws (or n).
 
-        With `rows` (sorted organisation indices), only those organisations' rows are computed.
+        With `rows` (sorted organisation indices), only those organisations' rows are computed. `out`: a
+        float64 rows x draws array to write into (a reused work array), for 2-d weights.
         """
         weights = np.asarray(weights, dtype=float)
         keep = np.arange(self.fixed.size) if rows is None else np.asarray(rows, dtype=np.int64)
         passed = self.amounts.reshape((-1,) + (1,) * (weights.ndim - 1)) * weights
         base = self.fixed[keep]
-        change = np.repeat(base[:, None], weights.shape[1], axis=1) if weights.ndim == 2 else base.copy()
+        if out is not None and weights.ndim == 2:
+            change = out
+            change[...] = base[:, None]
+        else:
+            change = np.repeat(base[:, None], weights.shape[1], axis=1) if weights.ndim == 2 else base.copy()
         if self.partners.size and keep.size:
             where = np.searchsorted(keep, self.partners)
             hit = (where < keep.size) & (keep[np.minimum(where, keep.size - 1)] == self.partners)
