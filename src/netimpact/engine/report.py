@@ -150,3 +150,161 @@ def cohort_changes(evaluation: Mapping[str, Any], bid_id: str) -> list[CohortCha
             )
         )
     return changes
+
+
+# ------------------------------------------------------------------------ sensitivity to the parameters
+
+
+@dataclass(frozen=True, slots=True)
+class SensitivityParameter:
+    """A parameter the tornado moves. Low and high default to the 5th and 95th percentiles of its Monte
+    Carlo distribution (ranking.default_low_high); a parameter the draws hold fixed needs them here, with
+    where the range comes from."""
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+    range_source: str = "5th and 95th percentiles of its distribution"
+
+
+_HCA_RANGE = "Homes and Communities Agency Additionality Guide ready reckoner: none (0%) to medium (50%)"
+
+# Parameters with uncertainty, or that a council would plausibly set (impact-model.md section 8). The CLI
+# (`netimpact evaluate --tornado`) and the evaluation page both use this list.
+SENSITIVITY_PARAMETERS = (
+    SensitivityParameter("t_adj"),
+    SensitivityParameter("p_unconfirmed"),
+    SensitivityParameter("rebuild_cap_years", 5.0, 20.0, "assumption: half to twice the ten-year cap"),
+    SensitivityParameter(
+        "discount_rate",
+        0.015,
+        0.05,
+        "HM Treasury Green Book: 1.5% (its rate for health effects) to 5% (assumption: a higher rate)",
+    ),
+    SensitivityParameter("respend_share"),
+    SensitivityParameter("lm3_local_share"),
+    SensitivityParameter("value_per_volunteer_hour"),
+    SensitivityParameter("value_per_community_space_hour"),
+    SensitivityParameter("value_per_local_staff"),
+    SensitivityParameter("value_per_person_reached"),
+    SensitivityParameter("value_per_year_of_trust"),
+    SensitivityParameter("deadweight", 0.0, 0.5, _HCA_RANGE),
+    SensitivityParameter("displacement", 0.0, 0.5, _HCA_RANGE),
+    SensitivityParameter("attribution", 0.0, 0.5, "assumption: none to half owed to others"),
+    SensitivityParameter("k_hops", 2.0, 4.0, "assumption: one referral fewer or more than the default 3"),
+)
+
+# Few draws are enough: every evaluation uses the same seed, so a bar shows the parameter, not noise.
+SENSITIVITY_DRAWS = 200
+
+
+def sensitivity(
+    ecosystem: Any,
+    exercise: Any,
+    bids: Any,
+    parameters: Any = None,
+    draws: int = SENSITIVITY_DRAWS,
+    seed: int = 0,
+    chosen: tuple[SensitivityParameter, ...] = SENSITIVITY_PARAMETERS,
+) -> dict[str, Any]:
+    """Tornado of median net impact per bid (netimpact.engine.ranking.tornado), each chosen parameter moved
+    alone to its low and high value, with the ranking's winner at each: a JSON-ready dict, bars largest
+    swing first. The exercise's own parameter overrides are the base the parameters move from."""
+    from dataclasses import replace
+
+    from . import ranking
+    from .evaluation import evaluate_exercise
+    from .parameters import ParameterSet
+
+    base = (parameters or ParameterSet.default()).with_overrides(exercise.parameters)
+    # With the overrides folded into the base, the exercise must not reapply them over a moved parameter.
+    plain = replace(exercise, parameters={})
+    names = [p.name for p in chosen]
+    low_high = {p.name: (p.low, p.high) for p in chosen if p.low is not None and p.high is not None}
+    winners: dict[tuple[float, ...], str | None] = {}
+
+    def median_net(params: Any) -> np.ndarray:
+        result = evaluate_exercise(ecosystem, plain, bids, params, draws=draws, seed=seed)
+        winners[tuple(params[n] for n in names)] = _winner(result)
+        return np.array([b.net_impact.median for b in result.bids])
+
+    found = ranking.tornado(median_net, base, names, low_high=low_high, bid_ids=[b.id for b in bids])
+    at_base = tuple(base[n] for n in names)
+    winner = winners[at_base]
+
+    def winner_at(name: str, value: float) -> str | None:
+        return winners[tuple(value if n == name else v for n, v in zip(names, at_base, strict=True))]
+
+    document = finite(found.to_dict())
+    ranges = {p.name: p.range_source for p in chosen}
+    for bar in document["bars"]:
+        bar["range_source"] = ranges[bar["parameter"]]
+        bar["winner_low"] = winner_at(bar["parameter"], bar["low"])
+        bar["winner_high"] = winner_at(bar["parameter"], bar["high"])
+        bar["changes_winner"] = winner != bar["winner_low"] or winner != bar["winner_high"]
+    document.update(draws=draws, seed=seed, winner=winner)
+    return document
+
+
+def _winner(result: Any) -> str | None:
+    """The ranking's first bid (as ranked_bids orders them), or None when no bid has an award score."""
+    if result.ranking is None:
+        return None
+    ranking = result.ranking.to_dict()
+    document = {
+        "ranking": ranking,
+        "bids": [{"bid": b.bid, "net_impact": {"median": b.net_impact.median}} for b in result.bids],
+    }
+    first = ranked_bids(document)[0] if result.bids else None
+    award = ranking.get("award_score_median") or {}
+    return first if award.get(first) is not None else None
+
+
+def winner_changes(tornado: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each parameter value (low or high) at which the ranking's winner is not the published one."""
+    changes = []
+    for bar in tornado["bars"]:
+        for end in ("low", "high"):
+            if bar[f"winner_{end}"] != tornado["winner"]:
+                changes.append(
+                    {
+                        "parameter": bar["parameter"],
+                        "end": end,
+                        "value": bar[end],
+                        "unit": bar["unit"],
+                        "winner": bar[f"winner_{end}"],
+                    }
+                )
+    return changes
+
+
+def parameter_value_text(value: float, unit: str) -> str:
+    """A parameter's value with its unit as a reader says it: "0.035 per year", "£19.41 an hour"."""
+    text = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{text} {unit}".strip()
+
+
+def winner_sentence(tornado: Mapping[str, Any], titles: Mapping[str, str] | None = None) -> str:
+    """Whether any single parameter at its low or high value changes the ranking's winner, and which."""
+    titles = titles or {}
+
+    def name(bid_id: str | None) -> str:
+        if bid_id is None:
+            return "no bid"
+        return f"{titles[bid_id]} ({bid_id})" if bid_id in titles else bid_id
+
+    winner = tornado.get("winner")
+    if winner is None:
+        return "No bid has an award score, so there is no winner to change."
+    changes = winner_changes(tornado)
+    if not changes:
+        return (
+            f"No single parameter at its low or high value changes the winner: {name(winner)} wins at "
+            f"every one of the {len(tornado['bars'])} parameters' ends."
+        )
+    moved = "; ".join(
+        f"{c['parameter']} at its {c['end']} value ({parameter_value_text(c['value'], c['unit'])}) makes "
+        f"{name(c['winner'])} the winner"
+        for c in changes
+    )
+    return f"The winner, {name(winner)}, changes when one parameter moves alone: {moved}."
