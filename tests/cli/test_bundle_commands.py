@@ -179,7 +179,8 @@ def test_bad_draws_are_refused_by_the_parser(capsys, demo_bundle):
 def test_undefined_figures_become_null_in_json_and_words_in_text():
     import numpy as np
 
-    from netimpact.cli.bundle import _figure, _finite
+    from netimpact.engine.report import figure_text as _figure
+    from netimpact.engine.report import finite as _finite
 
     raw = {"a": float("nan"), "b": np.array([1.0, np.inf]), "c": np.float64(2.5), "d": [np.int64(3)]}
     cleaned = _finite(raw)

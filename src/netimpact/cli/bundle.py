@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import tempfile
@@ -16,8 +15,6 @@ from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from netimpact.bundle import (
     Bundle,
@@ -30,6 +27,7 @@ from netimpact.bundle import (
     write_bundle,
 )
 from netimpact.engine.explanation import money
+from netimpact.engine.report import COMPONENTS, figure_text, finite, parameter_value_text, winner_sentence
 
 if TYPE_CHECKING:
     from netimpact.engine.parameters import ParameterSet
@@ -67,6 +65,9 @@ def add_commands(subcommands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--json", action="store_true", help="print the evaluation as a JSON document")
     evaluate.add_argument("--parameters", metavar="FILE",
                           help="a parameter set (JSON, as docs/parameters.md) replacing the defaults")
+    evaluate.add_argument("--tornado", action="store_true",
+                          help="add the sensitivity to the parameters: net impact per bid with each "
+                               "parameter at its low and high value, and whether the winner changes")
     evaluate.set_defaults(handler=run_evaluate)
 
 
@@ -223,9 +224,15 @@ def run_evaluate(args: argparse.Namespace) -> int:
                                        draws=args.draws, seed=args.seed)
     except ValueError as error:  # the engine refuses inputs the bundle format allows (e.g. no bids)
         return _fail(f"{args.bundle}: {error}")
-    result = _finite(evaluation.to_dict())
+    result = finite(evaluation.to_dict())
     metadata = evaluation_metadata(args.bundle, bundle_hash_of(args.bundle), result)
     document = {"netimpact_evaluation": EVALUATION_FORMAT, "metadata": metadata, "evaluation": result}
+    if args.tornado:
+        from netimpact.engine.report import sensitivity
+
+        # Fewer draws than the evaluation's (at most 200): one seed throughout, so bars show the parameter.
+        document["tornado"] = sensitivity(bundle.ecosystem, exercise, bundle.bids, parameters=parameters,
+                                          draws=min(args.draws, SENSITIVITY_MAX_DRAWS), seed=args.seed)
     if args.json:
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     else:
@@ -234,6 +241,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 EVALUATION_FORMAT = "1.0"
+SENSITIVITY_MAX_DRAWS = 200  # per evaluation; the tornado runs 31 of them
 
 
 def bundle_hash_of(path: str) -> str:
@@ -262,42 +270,7 @@ def _netimpact_version() -> str:
         return "unknown"
 
 
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or Infinity: an undefined figure is written as null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _finite(value.tolist())
-    if isinstance(value, np.generic):
-        return _finite(value.item())
-    return value
-
-
 # The human-readable report -------------------------------------------------------------------------------
-
-COMPONENTS = (  # label, sign in net impact
-    ("committed_social_value", "Committed social value", "+"),
-    ("local_multiplier_value", "Local multiplier value (LM3)", "+"),
-    ("social_capital_at_risk", "Social capital at risk", "-"),
-    ("cost_of_falling_through", "Cost of people falling through", "-"),
-)
-
-
-def _figure(figure: dict[str, Any]) -> str:
-    unit = figure.get("unit", "")
-    if None in (figure["median"], figure["low"], figure["high"]):
-        return f"undefined ({figure.get('explanation', '')})"
-    if unit.startswith("GBP"):
-        per = unit.removeprefix("GBP")
-        suffix = " a year" if per == "/year" else ""
-        return (f"{money(figure['median'])}{suffix} (90% interval {money(figure['low'])} "
-                f"to {money(figure['high'])})")
-    return f"{figure['median']:.3g} {unit} (90% interval {figure['low']:.3g} to {figure['high']:.3g})"
-
 
 def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
@@ -327,6 +300,9 @@ def evaluation_text(document: dict[str, Any], bundle: Bundle) -> str:
     for bid in evaluation["bids"]:
         add("")
         lines.extend(_bid_lines(bid, names, cohort_names, status_quo, evaluation["probability_beats"]))
+    if "tornado" in document:
+        add("")
+        lines.extend(_tornado_lines(document["tornado"], {b["bid"]: b["title"] for b in evaluation["bids"]}))
     add("")
     return "\n".join(lines)
 
@@ -382,7 +358,7 @@ def _status_quo_lines(status_quo: dict[str, Any], bundle: Bundle) -> list[str]:
         lines.append(f"  Replaced stream {stream['tie']}: {money(stream['amount_per_year'])} a year "
                      f"{stream['kind']} from {names.get(stream['funder'], stream['funder'])} to "
                      f"{names.get(stream['recipient'], stream['recipient'])}")
-    lines.append(f"  Retained in the city (LM3): {_figure(status_quo['local_retained_per_year'])}")
+    lines.append(f"  Retained in the city (LM3): {figure_text(status_quo['local_retained_per_year'])}")
     for cohort in status_quo["pathways"]["cohorts"]:
         name = cohort_names.get(cohort["cohort"], cohort["cohort"])
         lines.append(f"  {name}: coverage {_share(cohort['coverage']['median'])}; people falling through "
@@ -398,9 +374,10 @@ def _bid_lines(bid: dict[str, Any], names: dict[str, str], cohort_names: dict[st
              f"  Bidder {names.get(bid['bidder'], bid['bidder'])} ({bid['bidder']}), price "
              f"{money(bid['price_per_year'])} a year",
              f"  Compliance: {bid['compliance']}"]
-    for key, label, sign in COMPONENTS:
-        lines.append(f"  {sign} {label + ':':<32} {_figure(bid['components'][key])}")
-    lines.append(f"  = {'Net impact:':<32} {_figure(bid['net_impact'])}")
+    for component in COMPONENTS:
+        lines.append(f"  {component.sign} {component.label + ':':<32} "
+                     f"{figure_text(bid['components'][component.key])}")
+    lines.append(f"  = {'Net impact:':<32} {figure_text(bid['net_impact'])}")
     for other, probability in beats.get(bid["bid"], {}).items():
         lines.append(f"  Net impact beats {other}'s in {probability:.0%} of draws")
     risks = bid["organisations_at_risk"]
@@ -427,4 +404,22 @@ def _bid_lines(bid: dict[str, Any], names: dict[str, str], cohort_names: dict[st
         lines.extend(f"    - {change['sentence']}" for change in changes)
     else:
         lines.append("  Missing links: none opened or closed by this bid")
+    return lines
+
+
+def _tornado_lines(tornado: dict[str, Any], titles: dict[str, str]) -> list[str]:
+    """Per bid, each parameter at its low and high value (the others at theirs), largest swing first."""
+    lines = [f"Sensitivity to the parameters (median net impact over {tornado['draws']} draws, seed "
+             f"{tornado['seed']}; each parameter moved alone to its low and high value)",
+             f"  {winner_sentence(tornado, titles)}"]
+    for bid_id in tornado["bids"]:
+        lines.append(f"  {titles.get(bid_id, bid_id)} ({bid_id}): net impact "
+                     f"{money(tornado['base'][bid_id])} with every parameter at its value")
+        bars = sorted(tornado["bars"], key=lambda bar: -abs(bar["net_impact_high"][bid_id]
+                                                           - bar["net_impact_low"][bid_id]))
+        for bar in bars:
+            low, high = bar["net_impact_low"][bid_id], bar["net_impact_high"][bid_id]
+            lines.append(f"    {bar['parameter']:<32} low {parameter_value_text(bar['low'], bar['unit'])} -> "
+                         f"{money(low)}; high {parameter_value_text(bar['high'], bar['unit'])} -> "
+                         f"{money(high)}; swing {money(abs(high - low))}")
     return lines

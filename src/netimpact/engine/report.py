@@ -279,8 +279,10 @@ def winner_changes(tornado: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def parameter_value_text(value: float, unit: str) -> str:
-    """A parameter's value with its unit as a reader says it: "0.035 per year", "£19.41 an hour"."""
+    """A parameter's value with its unit as a reader says it: "0.035 per year", "£19.4 per hour"."""
     text = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if unit.startswith("GBP/"):  # a proxy value: "£19.4 per hour"
+        return f"£{text} per {unit.removeprefix('GBP/')}"
     return f"{text} {unit}".strip()
 
 
