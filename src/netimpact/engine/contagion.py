@@ -282,7 +282,9 @@ def normalised_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
     return v / total if total > 0 else np.full(n, 1.0 / n)
 
 
-def _debtrank_rounds(col_ptr, col_rows, col_flow, col_prem, t_adj, scale, h0, blocks, h, state, passed):  # pragma: no cover
+def _debtrank_rounds(  # pragma: no cover - compiled
+    col_ptr, col_rows, col_flow, col_prem, t_adj, scale, h0, blocks, h, state, passed
+):
     """DebtRank over blocks of draws; each block (one thread) runs every round for its own draws.
 
     Within a block the work follows the frontier: a round visits only the ties out of the organisations
@@ -446,7 +448,9 @@ def organisation_normals(seed: int, rows: np.ndarray, start: int, stop: int) -> 
     return _run_kernel(kernel, parallel, int(seed), rows, int(start), int(stop))
 
 
-def _first_round(seed, rows, start, stop, reserves, income_change, t_adj, epsilon, sigma_r, sigma_e, floor, h0, scale):
+def _first_round(  # pragma: no cover - compiled
+    seed, rows, start, stop, reserves, income_change, t_adj, epsilon, sigma_r, sigma_e, floor, h0, scale
+):
     """h0 and the exposure scale for rows x draws [start, stop), in one pass with the noise (no temporaries).
 
     buffer = max(reserves x exp(sigma_r z1), epsilon); h0 = min(1, loss x T_adj / buffer) with losses under

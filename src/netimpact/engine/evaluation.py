@@ -368,14 +368,15 @@ def evaluate_exercise(
     # services x draws, one buffer for the status quo and then each bid in turn (a bid adds one service)
     # float32: it holds 1 - reached_h, which is float32 already, so no value changes (half the memory).
     open_buffer = np.ones((len(ecosystem.services) + 1, draws), dtype=np.float32)
+    shared: dict[str, Any] = {}
     status_quo = _status_quo(
-        table, ecosystem, exercise, cohorts, values, seed, k_hops, social, proxies, open_buffer
+        table, ecosystem, exercise, cohorts, values, seed, k_hops, social, proxies, open_buffer, shared
     )
     results = []
     work = _ChunkWork()
     for bid in bids:
         scenario = _prepare(
-            table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed, social
+            table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed, social, shared
         )
         for start, stop in _chunks(scenario.reached.size, draws):
             result = _run_contagion(
@@ -439,12 +440,19 @@ def _prepare(
     draws: int,
     seed: int,
     social: SocialCapital,
+    shared: dict[str, Any],
 ) -> _BidScenario:
+    """The bid's scenario. `shared`: what every bid's scenario reuses, the status quo's service network
+    ("status_quo") and, once computed, the services' funding lost share ("lost_share")."""
     shift = funding_shift(table, ecosystem, exercise, bid)
     ties = status_quo_ties.after_award(table, ecosystem, exercise, bid, evidence)
     matrix = ties.matrix(table.n)
     reached = np.flatnonzero(reach(matrix, _may_lose(shift)))
-    network = pathway_model.build_network(ecosystem, exercise, bid, evidence)
+    if "lost_share" not in shared:  # after funding_shift, which reports a bad exercise first
+        shared["lost_share"] = pathway_model.funding_lost_share(ecosystem, exercise)
+    network = pathway_model.build_network(
+        ecosystem, exercise, bid, evidence, shared["status_quo"], shared["lost_share"]
+    )
     rng = _generator(seed, _CLAIMS, bid.id)
     sub_u = rng.random((len(bid.subcontracts), draws))
     com_u = rng.random((len(bid.commitments), draws))
@@ -527,7 +535,9 @@ def _status_quo(
     social: SocialCapital,
     proxies: np.ndarray,
     open_buffer: np.ndarray,
+    shared: dict[str, Any],
 ) -> StatusQuo:
+    """The status quo; its service network goes into `shared` ("status_quo") for the bids' scenarios."""
     replaced = replaced_ties(ecosystem, exercise)
     r2, r3 = status_quo_retained_per_year(
         table,
@@ -537,6 +547,7 @@ def _status_quo(
         values["respend_share"],
     )
     network = pathway_model.build_network(ecosystem, exercise, None, evidence_weights(0.0))
+    shared["status_quo"] = network
     open_all = open_buffer[: network.n_services]  # all ones: no distress in the status quo
     result = pathway_model.cohort_pathways(
         network, cohorts, open_all, _generator(seed, _PATHWAYS, ""), k_hops

@@ -31,7 +31,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -154,7 +154,8 @@ class ServiceNetwork:
     def lookup(self) -> _NodeLookup:
         """Node attributes as arrays, built once per network."""
         if self._lookup is None:
-            self._lookup = _NodeLookup.of(self.nodes)
+            with _collector_paused():  # small objects per node, no cycles: a collection costs seconds
+                self._lookup = _NodeLookup.of(self.nodes)
         return self._lookup
 
     def usable_mask(self, cohort: Cohort) -> np.ndarray:
@@ -179,6 +180,8 @@ def build_network(
     exercise: Exercise,
     bid: Bid | None,
     evidence_weight: Mapping[ClaimState, float],
+    status_quo: ServiceNetwork | None = None,
+    lost_share: Mapping[str, float] | None = None,
 ) -> ServiceNetwork:
     """The service network of the status quo (bid None) or of "award to `bid`".
 
@@ -187,9 +190,44 @@ def build_network(
     funding; ties that name none count against the owner's total income and cut all its services alike.
     The bid's service is added, owned by the bidder, and each partnership adds a two-way link between it
     and the partner service that exists with probability `evidence_weight[claim state]`.
+
+    Evaluating several bids: pass the status quo's network of the same ecosystem and exercise
+    (`status_quo`) and funding_lost_share(ecosystem, exercise) (`lost_share`), and the bid's network reuses
+    their nodes, index and routes instead of building one object per service again (the same network).
     """
     with _collector_paused():
-        return _build_network(ecosystem, exercise, bid, evidence_weight)
+        if bid is not None and status_quo is not None and status_quo.scenario is None:
+            lost = funding_lost_share(ecosystem, exercise) if lost_share is None else lost_share
+            return _network_from_status_quo(status_quo, exercise, bid, evidence_weight, lost)
+        return _build_network(ecosystem, exercise, bid, evidence_weight, lost_share)
+
+
+def _network_from_status_quo(
+    status_quo: ServiceNetwork,
+    exercise: Exercise,
+    bid: Bid,
+    evidence_weight: Mapping[ClaimState, float],
+    lost: Mapping[str, float],
+) -> ServiceNetwork:
+    """The bid's network as _build_network makes it, from the status quo's (every share there is 0)."""
+    if bid.exercise != exercise.id:
+        raise PathwayError(f"bid {bid.id!r} is for exercise {bid.exercise!r}, not {exercise.id!r}")
+    nodes = list(status_quo.nodes)
+    index = dict(status_quo.index)
+    for service_id, share in lost.items():
+        position = index[service_id]
+        nodes[position] = replace(nodes[position], funding_lost_share=share)
+    nodes.append(_bid_node(bid, index))
+    index[nodes[-1].id] = len(nodes) - 1
+    return ServiceNetwork(
+        scenario=bid.id,
+        nodes=tuple(nodes),
+        referral_from=status_quo.referral_from,
+        referral_to=status_quo.referral_to,
+        claimed_links=tuple(_claimed_links(bid, exercise, index, evidence_weight)),
+        register_cohorts=status_quo.register_cohorts,
+        index=index,
+    )
 
 
 @contextmanager
@@ -206,9 +244,15 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _build_network(
-    ecosystem: Ecosystem, exercise: Exercise, bid: Bid | None, evidence_weight: Mapping[ClaimState, float]
+    ecosystem: Ecosystem,
+    exercise: Exercise,
+    bid: Bid | None,
+    evidence_weight: Mapping[ClaimState, float],
+    lost_share: Mapping[str, float] | None = None,
 ) -> ServiceNetwork:
-    lost = _funding_lost_share(ecosystem, exercise) if bid is not None else {}
+    lost: Mapping[str, float] = {}
+    if bid is not None:
+        lost = funding_lost_share(ecosystem, exercise) if lost_share is None else lost_share
     nodes = [
         ServiceNode(
             id=s.id,
@@ -257,7 +301,7 @@ def _build_network(
     )
 
 
-def _funding_lost_share(ecosystem: Ecosystem, exercise: Exercise) -> dict[str, float]:
+def funding_lost_share(ecosystem: Ecosystem, exercise: Exercise) -> dict[str, float]:
     """Share of each service's funding that ends when the exercise's replaced streams stop."""
     ties = {tie.id: tie for tie in ecosystem.funding}
     service_ids = {s.id for s in ecosystem.services}
