@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "netimpact.web.accounts",
     "netimpact.web.register",
     "netimpact.web.commissioning",
+    "netimpact.web.audit",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
