@@ -12,6 +12,8 @@ urlpatterns = [
     # --- Commissioning (exercises, bids, partner confirmation, panel scoring): a later issue adds
     # --- path("exercises/", include("netimpact.web.commissioning.urls")) here.
     path("exercises/", include("netimpact.web.commissioning.urls")),
+    # An exercise's audit trail (netimpact.web.audit): every recorded event about it, newest first.
+    path("exercises/<str:key>/history/", include("netimpact.web.audit.urls")),
 ]
 
 # Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html.
