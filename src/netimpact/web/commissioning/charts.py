@@ -97,3 +97,91 @@ def interval_chart(rows: Sequence[IntervalRow], chart_id: str, title: str) -> Sa
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every interpolated text above is escaped
+
+
+# ------------------------------------------------------------------------------------------- tornado
+
+LOW_END = "#1d70b8"  # GOV.UK blue: the parameter at its low value
+HIGH_END = "#6f2c91"  # a purple far from the blue, 8:1 on white: the parameter at its high value
+TORNADO_VALUE_ROOM = 250  # "low −£22.8m · high −£7.8m" on the right of each row
+
+
+@dataclass(frozen=True, slots=True)
+class TornadoRow:
+    label: str  # the parameter with its low and high values, e.g. "t_adj: 0.347 to 0.863 years"
+    at_low: float  # median net impact with the parameter at its low value, £
+    at_high: float
+
+
+def tornado_chart(rows: Sequence[TornadoRow], base: float, chart_id: str, title: str) -> SafeString:
+    """One bar per parameter around the median net impact with every parameter at its value (the solid
+    line): blue from there to the figure at the parameter's low value, purple to its high value. The
+    figures are written at the end of each row and a legend names the colours, so colour is never the
+    only way to read it."""
+    if not rows:
+        raise ValueError("tornado_chart needs at least one row")
+    lowest = min(base, *(min(r.at_low, r.at_high) for r in rows))
+    highest = max(base, *(max(r.at_low, r.at_high) for r in rows))
+    span = (highest - lowest) or 1.0
+    plot = WIDTH - TORNADO_VALUE_ROOM - 16
+
+    def x(value: float) -> float:
+        return 8 + plot * (value - lowest) / span
+
+    legend_height = 24
+    row_height = LABEL_HEIGHT + BAR_ROOM + ROW_GAP
+    top_of_rows = legend_height + AXIS_HEIGHT
+    height = top_of_rows + row_height * len(rows)
+    cid = escape(chart_id)
+    summary = f"With every parameter at its value: {pounds(base)}. " + "; ".join(
+        f"{r.label}: at low {pounds(r.at_low)}, at high {pounds(r.at_high)}" for r in rows
+    )
+    parts = [
+        f'<svg class="ni-chart" id="{cid}" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'aria-labelledby="{cid}-title {cid}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(summary)}</desc>',
+        *_tornado_legend(),
+        f'<line x1="{x(base):.1f}" y1="{top_of_rows - 6}" x2="{x(base):.1f}" y2="{height}" stroke="{INK}" '
+        'stroke-width="2"/>',
+    ]
+    ticks = [(base, "middle")]
+    if x(base) - x(lowest) >= MIN_TICK_GAP:
+        ticks.append((lowest, "start"))
+    if x(highest) - x(base) >= MIN_TICK_GAP:
+        ticks.append((highest, "end"))
+    for value, anchor in ticks:
+        parts.append(
+            f'<text x="{x(value):.1f}" y="{legend_height + 14}" font-size="13" {FONT} fill="{INK}" '
+            f'text-anchor="{anchor}">{escape(pounds(value))}</text>'
+        )
+    for index, row in enumerate(rows):
+        top = top_of_rows + row_height * index
+        bar_top = top + LABEL_HEIGHT + 3
+        parts.append(
+            f'<text x="8" y="{top + 15}" font-size="15" {FONT} fill="{INK}">{escape(row.label)}</text>'
+        )
+        for value, colour in ((row.at_low, LOW_END), (row.at_high, HIGH_END)):
+            left, right = sorted((x(base), x(value)))
+            parts.append(
+                f'<rect x="{left:.1f}" y="{bar_top:.1f}" width="{max(right - left, 1.5):.1f}" '
+                f'height="{BAR_ROOM - 6}" fill="{colour}"/>'
+            )
+        parts.append(
+            f'<text x="{WIDTH - TORNADO_VALUE_ROOM + 6}" y="{bar_top + 13:.1f}" font-size="14" {FONT} '
+            f'fill="{INK}">low {escape(pounds(row.at_low))} · high {escape(pounds(row.at_high))}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every interpolated text above is escaped
+
+
+def _tornado_legend() -> list[str]:
+    return [
+        f'<rect x="8" y="4" width="14" height="14" fill="{LOW_END}"/>',
+        f'<text x="28" y="16" font-size="14" {FONT} fill="{INK}">parameter at its low value</text>',
+        f'<rect x="228" y="4" width="14" height="14" fill="{HIGH_END}"/>',
+        f'<text x="248" y="16" font-size="14" {FONT} fill="{INK}">at its high value</text>',
+        f'<line x1="400" y1="4" x2="400" y2="18" stroke="{INK}" stroke-width="2"/>',
+        f'<text x="408" y="16" font-size="14" {FONT} fill="{INK}">every parameter at its value</text>',
+    ]

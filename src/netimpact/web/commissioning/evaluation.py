@@ -17,7 +17,20 @@ from django.db import transaction
 from netimpact.bundle import bundle_hash, write_bundle
 from netimpact.domain.commissioning import Bid, Exercise
 from netimpact.domain.ecosystem import Ecosystem
-from netimpact.engine.report import COMPONENTS, cohort_changes, figure_text, finite, ranked_bids, unit_label
+from netimpact.engine.report import (
+    COMPONENTS,
+    SENSITIVITY_DRAWS,
+    cohort_changes,
+    figure_text,
+    finite,
+    parameter_value_text,
+    ranked_bids,
+    sensitivity,
+    unit_label,
+    winner_changes,
+    winner_sentence,
+)
+from netimpact.web.audit.recorder import record_evaluation_run
 from netimpact.web.register.store import load_ecosystem
 
 from . import charts
@@ -46,17 +59,25 @@ def current_inputs(exercise_key: str) -> Inputs:
     return Inputs(ecosystem, exercise, bids, bundle_hash(write_bundle(ecosystem, exercise, bids)))
 
 
-def run_evaluation(exercise_key: str, draws: int, seed: int, run_by: Any = None) -> m.EvaluationRun:
-    """Evaluate the stored exercise's bids and store the run (raises ValueError if the engine refuses)."""
+def run_evaluation(
+    exercise_key: str, draws: int, seed: int, run_by: Any = None, with_sensitivity: bool = False
+) -> m.EvaluationRun:
+    """Evaluate the stored exercise's bids and store the run (raises ValueError if the engine refuses);
+    with_sensitivity adds the tornado of net impact by parameter under the result's "tornado" key."""
     from netimpact.engine.evaluation import evaluate_exercise  # numba compiles on first import
 
     inputs = current_inputs(exercise_key)
     started = time.perf_counter()
     evaluation = evaluate_exercise(inputs.ecosystem, inputs.exercise, inputs.bids, draws=draws, seed=seed)
     result = finite(evaluation.to_dict())
+    if with_sensitivity:
+        # At most 200 draws per evaluation (31 of them), one seed throughout: bars show the parameter.
+        result["tornado"] = sensitivity(
+            inputs.ecosystem, inputs.exercise, inputs.bids, draws=min(draws, SENSITIVITY_DRAWS), seed=seed
+        )
     seconds = time.perf_counter() - started
     with transaction.atomic():
-        return m.EvaluationRun.objects.create(
+        run = m.EvaluationRun.objects.create(
             exercise=m.Exercise.objects.get(key=exercise_key),
             seed=seed,
             draws=draws,
@@ -69,6 +90,8 @@ def run_evaluation(exercise_key: str, draws: int, seed: int, run_by: Any = None)
             run_by=run_by if getattr(run_by, "is_authenticated", False) else None,
             seconds_taken=seconds,
         )
+        record_evaluation_run(run)  # the audit event commits with the run, or neither does
+        return run
 
 
 def latest_run(exercise: m.Exercise, with_result: bool = True) -> m.EvaluationRun | None:
@@ -133,8 +156,63 @@ def evaluation_page(run: m.EvaluationRun) -> dict[str, Any]:
         ],
         "bids": [_bid(bids[b], names, cohort_names, result) for b in order],
         "status_quo": _status_quo(result["status_quo"], names, cohort_names),
+        "sensitivity": _sensitivity(result.get("tornado"), titles, order),
         "parameters": list(result["parameters"]["parameters"].values()),
         "parameter_set": result["parameters"],
+    }
+
+
+def _sensitivity(
+    tornado: dict[str, Any] | None, titles: dict[str, str], order: list[str]
+) -> dict[str, Any] | None:
+    """The tornado per bid, parameters by that bid's swing; None for a run made without it (older runs)."""
+    if not tornado:
+        return None
+    bids = []
+    for bid_id in order:
+        if bid_id not in tornado["base"]:
+            continue
+        rows = []
+        for bar in tornado["bars"]:
+            at_low, at_high = bar["net_impact_low"][bid_id], bar["net_impact_high"][bid_id]
+            rows.append(
+                {
+                    "parameter": bar["parameter"],
+                    "low": parameter_value_text(bar["low"], bar["unit"]),
+                    "high": parameter_value_text(bar["high"], bar["unit"]),
+                    "value": parameter_value_text(bar["value"], bar["unit"]),
+                    "range_source": bar.get("range_source", ""),
+                    "at_low": at_low,
+                    "at_high": at_high,
+                    "swing": abs(at_high - at_low),
+                }
+            )
+        rows.sort(key=lambda row: -row["swing"])
+        chart_rows = [
+            charts.TornadoRow(f"{r['parameter']}: {r['low']} to {r['high']}", r["at_low"], r["at_high"])
+            for r in rows
+        ]
+        bids.append(
+            {
+                "id": bid_id,
+                "title": titles[bid_id],
+                "base": tornado["base"][bid_id],
+                "rows": rows,
+                "chart": charts.tornado_chart(
+                    chart_rows,
+                    tornado["base"][bid_id],
+                    chart_id=f"tornado-{bid_id}",
+                    title=f"{titles[bid_id]}: median net impact with each parameter at its low and high "
+                    "value, £ over the term",
+                ),
+            }
+        )
+    return {
+        "draws": tornado["draws"],
+        "seed": tornado["seed"],
+        "winner_sentence": winner_sentence(tornado, titles),
+        "winner_changes": bool(winner_changes(tornado)),
+        "bids": bids,
     }
 
 

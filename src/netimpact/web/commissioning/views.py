@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from netimpact.domain.vocabulary import ClaimState
+from netimpact.engine.report import SENSITIVITY_DRAWS, SENSITIVITY_PARAMETERS
 from netimpact.web.accounts.access import Officer, Panel, access_rule
 from netimpact.web.accounts.models import Role
 from netimpact.web.register.models import FundingTie
@@ -91,7 +92,11 @@ def evaluation(request: HttpRequest, key: str) -> HttpResponse:
         if not problems:
             try:
                 run = runs.run_evaluation(
-                    key, draws=values["draws"], seed=values["seed"], run_by=request.user
+                    key,
+                    draws=values["draws"],
+                    seed=values["seed"],
+                    run_by=request.user,
+                    with_sensitivity=wants_sensitivity(request.POST),
                 )
             except ValueError as error:  # the engine refuses these inputs; say why, keep what was typed
                 problems = [RunProblem("draws", f"The evaluation could not be run: {error}")]
@@ -108,6 +113,7 @@ def evaluation(request: HttpRequest, key: str) -> HttpResponse:
     form = (
         {"draws": latest.draws, "seed": latest.seed} if latest else {"draws": runs.DEFAULT_DRAWS, "seed": 0}
     )
+    form["sensitivity"] = SENSITIVITY_CHOICE  # ticked unless the officer unticks it
     return _evaluation_page(request, found, latest, form, problems=[])
 
 
@@ -122,18 +128,32 @@ def _evaluation_page(
     context: dict[str, Any] = {
         "exercise": found,
         "run": run,
-        "form": {"draws": form.get("draws", ""), "seed": form.get("seed", "")},
+        "form": {
+            "draws": form.get("draws", ""),
+            "seed": form.get("seed", ""),
+            "sensitivity": wants_sensitivity(form),
+        },
         "problems": problems,
         "errors": {p.field: p.message for p in problems},
         "min_draws": runs.MIN_DRAWS,
         "max_draws": runs.MAX_DRAWS,
         "max_seed": runs.MAX_SEED,
+        "sensitivity_count": len(SENSITIVITY_PARAMETERS),
+        "sensitivity_runs": 2 * len(SENSITIVITY_PARAMETERS) + 1,
+        "sensitivity_draws": SENSITIVITY_DRAWS,
         "can_run": getattr(request.user, "role", None) == Role.OFFICER,
     }
     if run is not None:
         context["page"] = runs.evaluation_page(run)
         context["stale"] = runs.current_inputs(found.key).inputs_hash != run.inputs_hash
     return render(request, "commissioning/evaluation.html", context, status=status)
+
+
+SENSITIVITY_CHOICE = "yes"  # the checkbox's value; an unticked box is not posted at all
+
+
+def wants_sensitivity(data: QueryDict | dict[str, Any]) -> bool:
+    return data.get("sensitivity") == SENSITIVITY_CHOICE
 
 
 def read_run_form(data: QueryDict | dict[str, Any]) -> tuple[dict[str, int], list[RunProblem]]:
