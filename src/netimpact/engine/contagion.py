@@ -180,6 +180,17 @@ def chunk_summaries(h, h0, v, reached_h, closures):  # pragma: no cover - compil
     return spread, total, failed, failed0
 
 
+@njit(cache=True)
+def open_share_of_owners(open_scale, reached_h, services, owner_rows):  # pragma: no cover - compiled
+    """open_scale[s] = 1 - reached_h[owner row of s] (float32) for each listed service s."""
+    one = np.float32(1.0)
+    for a in range(services.size):
+        s = services[a]
+        r = owner_rows[a]
+        for k in range(open_scale.shape[1]):
+            open_scale[s, k] = one - reached_h[r, k]
+
+
 def debtrank(
     vulnerability: sp.spmatrix | np.ndarray | ExposureMatrix,
     h0: np.ndarray,
@@ -318,11 +329,23 @@ def _debtrank_rounds(  # pragma: no cover - compiled
                 frontier[size] = i
                 size += 1
         rounds = 0
+        # The draws in which the frontier organisation j passes distress on this round, and what it passes:
+        # a wide block of draws then costs only the (tie, draw) pairs that carry distress.
+        live = np.empty(hi - lo, dtype=np.int64)
+        live_t = np.empty(hi - lo)
+        live_passed = np.empty(hi - lo)
         while size > 0:
             rounds += 1
             n_touched = 0
             for a in range(size):
                 j = frontier[a]
+                n_live = 0
+                for k in range(lo, hi):
+                    if state[j, k] == DISTRESSED:
+                        live[n_live] = k
+                        live_t[n_live] = t_adj[k]
+                        live_passed[n_live] = passed[j, k]
+                        n_live += 1
                 for p in range(col_ptr[j], col_ptr[j + 1]):
                     i = col_rows[p]
                     if not is_touched[i]:
@@ -331,10 +354,10 @@ def _debtrank_rounds(  # pragma: no cover - compiled
                         n_touched += 1
                     f = col_flow[p]
                     q = col_prem[p]
-                    for k in range(lo, hi):
-                        if state[j, k] == DISTRESSED:
-                            w = min(1.0, (f * t_adj[k] + q) * scale[i, k])
-                            h[i, k] += w * passed[j, k]
+                    for m in range(n_live):
+                        k = live[m]
+                        w = min(1.0, (f * live_t[m] + q) * scale[i, k])
+                        h[i, k] += w * live_passed[m]
             # Synchronous: caps and state changes only once every increment of the round is in.
             for a in range(size):
                 j = frontier[a]

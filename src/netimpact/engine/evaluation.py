@@ -34,6 +34,7 @@ from .contagion import (
     debtrank,
     first_round_with_noise,
     normalised_weights,
+    open_share_of_owners,
     reach,
     restrict,
 )
@@ -474,13 +475,23 @@ def _prepare(
         subcontract_weights=claim_weights(shift.states, p, sub_u),
         commitment_weights=claim_weights([c.state for c in bid.commitments], p, com_u),
         closures=np.zeros(table.n, dtype=np.int64),
-        reached_h=np.zeros((reached.size, draws), dtype=np.float32),
+        reached_h=_reached_h_buffer(shared, (reached.size, draws)),
         social_capital_loss=np.zeros(draws),
         additional_stress=np.zeros(draws),
         total_stress=np.zeros(draws),
         failed=np.zeros(draws),
         additional_failed=np.zeros(draws),
     )
+
+
+def _reached_h_buffer(shared: dict[str, Any], shape: tuple[int, int]) -> np.ndarray:
+    """reached x draws float32, every cell written by the chunks: one buffer serves each bid in turn (its
+    pages faulted in once; at nation scale 0.75 GB a bid)."""
+    size = shape[0] * shape[1]
+    flat = shared.get("reached_h")
+    if flat is None or flat.size < size:
+        flat = shared["reached_h"] = np.empty(size, dtype=np.float32)
+    return flat[:size].reshape(shape)
 
 
 def _may_lose(shift: FundingShift) -> np.ndarray:
@@ -517,6 +528,9 @@ def _fill_open_scale(open_scale: np.ndarray, scenario: _BidScenario) -> np.ndarr
     position[scenario.reached] = np.arange(scenario.reached.size)
     where = position[scenario.service_owner]
     touched = np.flatnonzero(where >= 0)
+    if open_scale.dtype == np.float32:  # one compiled pass, no temporaries (same float32 1 - h)
+        open_share_of_owners(open_scale, scenario.reached_h, touched, where[touched])
+        return touched
     step = max(1, CHUNK_ELEMENTS // max(open_scale.shape[1], 1))  # keep temporaries small
     for start in range(0, touched.size, step):
         rows = touched[start : start + step]
