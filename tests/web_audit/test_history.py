@@ -100,3 +100,9 @@ def test_the_public_is_sent_to_sign_in(signed_in, exercise_key, evaluated):
 
 def test_an_unknown_exercise_has_no_history_page(signed_in):
     assert signed_in("officer").get(reverse("audit:exercise_history", args=["no-such"])).status_code == 404
+
+
+def test_the_exercise_page_links_to_its_history(signed_in, exercise_key):
+    page = signed_in("officer").get(reverse("commissioning:exercise", args=[exercise_key])).text
+
+    assert f'href="{reverse("audit:exercise_history", args=[exercise_key])}"' in page
