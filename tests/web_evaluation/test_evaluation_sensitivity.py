@@ -48,7 +48,7 @@ def test_an_officers_run_with_the_box_ticked_stores_and_shows_the_tornado(signed
     assert (tornado["draws"], tornado["seed"]) == (TEST_DRAWS, 2)
 
     text = officer.get(response["Location"]).text
-    section = _section(text, 'id="sensitivity"', 'class="ni-bid-evaluation"')
+    section = _section(text, 'id="parameter-sensitivity"', 'class="ni-bid-evaluation"')
     titles = {bid.id: bid.title for bid in demo_city.bids}
     assert escape(winner_sentence(tornado, titles)) in section
     for bid in demo_city.bids:
@@ -69,7 +69,7 @@ def test_an_officers_run_with_the_box_ticked_stores_and_shows_the_tornado(signed
         assert rows[0] == by_swing[0]
         for name in names:
             assert f"{name}: " in chart  # each bar labelled with the parameter and its low and high values
-    assert "0.015 per year to 0.05 per year" in section  # discount_rate's range, from the shared list
+    assert "1.5% a year to 5% a year" in section  # discount_rate's range, from the shared list
     assert text.count('role="img"') == 1 + 2 * len(demo_city.bids)
 
 

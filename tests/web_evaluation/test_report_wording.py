@@ -92,3 +92,48 @@ def test_finite_gives_strict_json():
 
     assert cleaned == {"a": None, "b": [1.5, 2, None], "3": [1.0, None]}
     json.dumps(cleaned, allow_nan=False)
+
+
+def _tornado(winner_low, winner_high):
+    from netimpact.engine.report import SENSITIVITY_PARAMETERS
+
+    bar = {
+        "parameter": "t_adj",
+        "unit": "years",
+        "value": 0.5,
+        "low": 0.35,
+        "high": 0.86,
+        "winner_low": winner_low,
+        "winner_high": winner_high,
+    }
+    other = {
+        **bar,
+        "parameter": "discount_rate",
+        "unit": "per year",
+        "low": 0.015,
+        "high": 0.05,
+        "winner_low": "a",
+        "winner_high": "a",
+    }
+    assert {p.name for p in SENSITIVITY_PARAMETERS} >= {"t_adj", "discount_rate"}
+    return {"winner": "a", "bars": [bar, other]}
+
+
+def test_the_winner_sentence_names_each_parameter_end_that_changes_the_winner():
+    from netimpact.engine.report import winner_changes, winner_sentence
+
+    steady = _tornado("a", "a")
+    assert winner_changes(steady) == []
+    assert winner_sentence(steady, {"a": "Bid A"}) == (
+        "No single parameter at its low or high value changes the winner: Bid A (a) wins at every one of "
+        "the 2 parameters' ends."
+    )
+    moved = _tornado("a", "b")
+    assert [(c["parameter"], c["end"], c["winner"]) for c in winner_changes(moved)] == [
+        ("t_adj", "high", "b")
+    ]
+    assert winner_sentence(moved, {"a": "Bid A", "b": "Bid B"}) == (
+        "The winner, Bid A (a), changes when one parameter moves alone: t_adj at its high value "
+        "(0.86 years) makes Bid B (b) the winner."
+    )
+    assert winner_sentence({"winner": None, "bars": []}).startswith("No bid has an award score")

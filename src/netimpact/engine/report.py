@@ -279,7 +279,13 @@ def winner_changes(tornado: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def parameter_value_text(value: float, unit: str) -> str:
-    """A parameter's value with its unit as a reader says it: "0.035 per year", "£19.4 per hour"."""
+    """A parameter's value with its unit as a reader says it: "3.5% a year", "£19.4 per hour"."""
+    if unit.startswith("share") and 0 <= value <= 1:  # "66% of income", "20% of R2", "50%"
+        return f"{value:.0%}{unit.removeprefix('share')}"
+    if unit == "per year" and 0 <= value <= 1:  # a rate: "3.5% a year"
+        return f"{value * 100:.3g}% a year"
+    if unit == "probability" and 0 <= value <= 1:
+        return f"{value:.0%} chance"
     text = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     if unit.startswith("GBP/"):  # a proxy value: "£19.4 per hour"
         return f"£{text} per {unit.removeprefix('GBP/')}"

@@ -143,8 +143,6 @@ def tornado_chart(rows: Sequence[TornadoRow], base: float, chart_id: str, title:
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(summary)}</desc>',
         *_tornado_legend(),
-        f'<line x1="{x(base):.1f}" y1="{top_of_rows - 6}" x2="{x(base):.1f}" y2="{height}" stroke="{INK}" '
-        'stroke-width="2"/>',
     ]
     ticks = [(base, "middle")]
     if x(base) - x(lowest) >= MIN_TICK_GAP:
@@ -161,6 +159,11 @@ def tornado_chart(rows: Sequence[TornadoRow], base: float, chart_id: str, title:
         bar_top = top + LABEL_HEIGHT + 3
         parts.append(
             f'<text x="8" y="{top + 15}" font-size="15" {FONT} fill="{INK}">{escape(row.label)}</text>'
+        )
+        # The base line runs through the bars only, so it never strikes through a label.
+        parts.append(
+            f'<line x1="{x(base):.1f}" y1="{bar_top - 4:.1f}" x2="{x(base):.1f}" '
+            f'y2="{bar_top + BAR_ROOM - 2:.1f}" stroke="{INK}" stroke-width="2"/>'
         )
         for value, colour in ((row.at_low, LOW_END), (row.at_high, HIGH_END)):
             left, right = sorted((x(base), x(value)))
