@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from netimpact.web.commissioning.models import EvaluationRun, Exercise
+from netimpact.web.commissioning.models import CriteriaChange, EvaluationRun, Exercise
 from netimpact.web.commissioning.store import save_exercise
 from netimpact.web.register.store import save_ecosystem
 
@@ -34,6 +34,14 @@ def officer_client(client, django_user_model, city):
         result={},
         run_by=officer,
         seconds_taken=0.5,
+    )
+    # And one change to published criteria (made on the set-up pages, tests/web_setup).
+    CriteriaChange.objects.create(
+        exercise=Exercise.objects.get(key=city.exercise.id),
+        changed_by=officer,
+        reason="Clarification answered",
+        before={"price_weight": 0.3},
+        after={"price_weight": 0.2},
     )
     client.force_login(officer)
     return client

@@ -12,7 +12,7 @@ from . import models as m
 
 class QualityQuestionInline(admin.TabularInline):
     model = m.QualityQuestion
-    fields = ("key", "text", "weight", "max_score")
+    fields = ("key", "text", "weight", "max_score", "scale")
     extra = 0
 
 
@@ -26,8 +26,17 @@ class BidInline(admin.TabularInline):
 
 @admin.register(m.Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
-    list_display = ("title", "key", "commissioner", "budget_per_year", "term_years", "deadline", "bid_count")
-    list_filter = ("price_formula", "deadline")
+    list_display = (
+        "title",
+        "key",
+        "status",
+        "commissioner",
+        "budget_per_year",
+        "term_years",
+        "deadline",
+        "bid_count",
+    )
+    list_filter = ("status", "price_formula", "deadline")
     search_fields = ("title", "key", "commissioner__name")
     autocomplete_fields = ("commissioner",)
     filter_horizontal = ("cohorts", "replaced_streams", "wards")
@@ -115,6 +124,25 @@ class EvaluationRunAdmin(admin.ModelAdmin):
     search_fields = ("exercise__title", "exercise__key", "inputs_hash", "run_by__username")
     list_select_related = ("exercise", "run_by")
     exclude = ("result", "labels")  # large JSON documents; the evaluation page reads them
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(m.CriteriaChange)
+class CriteriaChangeAdmin(admin.ModelAdmin):
+    """Changes are made from the criteria page, with a reason bidders were sent: the admin only shows them."""
+
+    list_display = ("exercise", "changed_at", "changed_by", "reason")
+    list_filter = ("exercise", "changed_at")
+    search_fields = ("exercise__title", "exercise__key", "reason", "changed_by__username")
+    list_select_related = ("exercise", "changed_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

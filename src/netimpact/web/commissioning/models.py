@@ -24,6 +24,22 @@ def _claim_state_field(default: vocabulary.ClaimState) -> models.CharField:
     )
 
 
+class ExerciseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+def default_scoring_scale() -> list[str]:
+    """A common 0..4 quality scale (as in many council tender packs); officers edit it per question."""
+    return [
+        "No response, or the response does not answer the question",
+        "Poor: major gaps or weaknesses",
+        "Adequate: meets the requirement with some gaps",
+        "Good: meets the requirement in full",
+        "Excellent: exceeds the requirement, with evidence",
+    ]
+
+
 class Exercise(models.Model):
     key = models.CharField("exercise id", max_length=100, unique=True)
     title = models.CharField(max_length=300)
@@ -55,6 +71,15 @@ class Exercise(models.Model):
     deadline = models.DateField(null=True, blank=True)
     parameters = models.JSONField(
         default=dict, blank=True, help_text="Overrides of the engine's parameters: {name: number}."
+    )
+    # Procurement Act 2023 s.23: once published, the award criteria are what bidders rely on; a change
+    # afterwards is a CriteriaChange with a reason, and every bidder is told.
+    status = models.CharField(
+        max_length=16, choices=ExerciseStatus.choices, default=ExerciseStatus.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="exercises_published"
     )
 
     class Meta:
@@ -91,6 +116,10 @@ class QualityQuestion(models.Model):
     text = models.TextField()
     weight = models.FloatField(help_text="Share of the quality criterion; an exercise's weights sum to 1.")
     max_score = models.PositiveSmallIntegerField(default=4, help_text="Scores run 0..max_score.")
+    scale = models.JSONField(
+        default=default_scoring_scale,
+        help_text="What each score means, from 0 to max_score: one descriptor per score, shown to bidders.",
+    )
 
     class Meta:
         ordering = ("exercise", "id")
@@ -103,6 +132,43 @@ class QualityQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.text[:60]}"
+
+
+class CriteriaChangeQuerySet(models.QuerySet["CriteriaChange"]):
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("A criteria change is a record of what was changed and why: never edited.")
+
+
+class CriteriaChange(models.Model):
+    """A change to a published exercise's award criteria: who, when, why, and the criteria before and after.
+
+    Append-only: bidders were told of it, so the record must stay as it was.
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="criteria_changes")
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="criteria_changes"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.TextField(help_text="Why the published criteria changed; sent to every bidder.")
+    before = models.JSONField(help_text="The criteria and weights as published before the change.")
+    after = models.JSONField(help_text="The criteria and weights after the change.")
+
+    objects = CriteriaChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("exercise", "changed_at", "pk")
+        constraints = (models.CheckConstraint(condition=~Q(reason=""), name="criteria_change_reason_given"),)
+
+    def __str__(self) -> str:
+        return f"{self.exercise.key}: criteria changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise TypeError("A criteria change is never edited; record another change instead.")
+        if not self.reason.strip():
+            raise ValueError("A criteria change needs a reason.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Bid(models.Model):

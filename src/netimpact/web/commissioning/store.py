@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
 from django.db import IntegrityError, transaction
@@ -58,6 +59,15 @@ def save_demo_city(city: DemoCityLike) -> None:
         clear_register()
         save_ecosystem(city.ecosystem, demo=True)
         save_exercise(city.exercise, city.bids)
+        # The demo's exercise already has bids, so its criteria were published to bidders. The date is
+        # fixed (six weeks before the deadline, a usual tender period) so loading the demo twice is the same.
+        deadline = city.exercise.deadline
+        m.Exercise.objects.filter(key=city.exercise.id).update(
+            status=m.ExerciseStatus.PUBLISHED,
+            published_at=datetime.combine(deadline - timedelta(weeks=6), time(9), tzinfo=UTC)
+            if deadline
+            else None,
+        )
 
 
 # ------------------------------------------------------------------------------------------- saving
