@@ -50,9 +50,12 @@ def test_tornado_text_lists_each_bids_parameters_by_swing_and_says_whether_the_w
 ):
     status, out, err = run(capsys, "evaluate", str(demo_bundle), "--draws", DRAWS, "--tornado")
     assert status == 0, err
-    section = out[out.index("Sensitivity to the parameters"):]
-    assert re.search(r"(No single parameter at its low or high value changes the winner|"
-                     r"changes when one parameter moves alone)", section)
+    section = out[out.index("Sensitivity to the parameters") :]
+    assert re.search(
+        r"(No single parameter at its low or high value changes the winner|"
+        r"changes when one parameter moves alone)",
+        section,
+    )
     blocks = re.split(r"\n  (?=\S)", section)[2:]  # after the heading and the winner sentence
     assert len(blocks) == 3
     for block in blocks:
@@ -79,3 +82,17 @@ def _pounds(text: str) -> float:
     number = re.match(r"£([\d.]+)([km]?)", text.strip())
     assert number, text
     return float(number.group(1)) * {"": 1, "k": 1e3, "m": 1e6}[number.group(2)]
+
+
+def test_the_bundles_overrides_are_the_base_the_parameters_move_from(capsys, demo_bundle, tmp_path):
+    document = json.loads(demo_bundle.read_text(encoding="utf-8"))
+    document["parameters"] = {"t_adj": 1.0, "discount_rate": 0.03}
+    overridden = tmp_path / "overridden.json"
+    overridden.write_text(json.dumps(document), encoding="utf-8")
+
+    _, out, _ = run(capsys, "evaluate", str(overridden), "--draws", DRAWS, "--tornado", "--json")
+
+    bars = {bar["parameter"]: bar for bar in json.loads(out)["tornado"]["bars"]}
+    assert bars["t_adj"]["value"] == 1.0 and bars["t_adj"]["low"] < 1.0 < bars["t_adj"]["high"]
+    assert bars["t_adj"]["swing"] > 0  # the override does not pin the moved parameter back
+    assert bars["discount_rate"]["value"] == 0.03

@@ -47,6 +47,10 @@ def test_an_officer_runs_the_evaluation_with_javascript_off(site, browser):
     assert m.EvaluationRun.objects.count() == 1
     assert page.locator("#ranking-table tbody tr").count() == len(city.bids)
     assert page.locator(".ni-at-risk-sentence").count() >= 1
+    # The sensitivity box is ticked by default, so the run has a tornado chart and table per bid.
+    assert page.is_checked("#sensitivity")
+    assert page.locator("#sensitivity-winner").is_visible()
+    assert page.locator("svg[id^='tornado-']").count() == len(city.bids)
     context.close()
 
 
