@@ -387,3 +387,22 @@ def test_the_demo_exercise_is_published_with_its_criteria_public(signed_in, demo
         reverse("commissioning:setup_criteria", args=[exercise.key]), criteria("30", "50", "20")
     )
     assert response.status_code == 400
+
+
+def test_officers_find_set_up_from_the_exercise_pages_and_others_do_not(signed_in, demo_city):
+    exercise_page = reverse("commissioning:exercise", args=[demo_city.exercise.id])
+    officer, panel = signed_in("officer"), signed_in("panel")
+
+    assert (
+        reverse("commissioning:setup_new") in officer.get(reverse("commissioning:exercises")).content.decode()
+    )
+    assert (
+        reverse("commissioning:setup_new")
+        not in panel.get(reverse("commissioning:exercises")).content.decode()
+    )
+    criteria_url = reverse("commissioning:criteria", args=[demo_city.exercise.id])
+    assert criteria_url in panel.get(exercise_page).content.decode()
+    # The published demo exercise's check page lists no problems, though its demo deadline has passed.
+    check = officer.get(reverse("commissioning:setup_check", args=[demo_city.exercise.id]))
+    assert check.status_code == 200
+    assert "There is a problem" not in check.content.decode()

@@ -47,11 +47,7 @@ def _problems(form: Any) -> list[dict[str, str]]:
 def _draft_or_redirect(request: HttpRequest, key: str) -> tuple[m.Exercise | None, HttpResponse | None]:
     exercise = get_object_or_404(m.Exercise.objects.select_related("commissioner"), key=key)
     if exercise.status == m.ExerciseStatus.PUBLISHED:
-        messages.error(
-            request,
-            "This exercise is published, so its details and questions are frozen. "
-            "Change the award weights with a reason instead.",
-        )
+        # The criteria page says the rest is frozen (base.html shows every message as a success).
         return None, redirect("commissioning:setup_criteria", key=key)
     return exercise, None
 
@@ -322,10 +318,11 @@ def _formula_label(code: str) -> str:
 @require_http_methods(["GET", "POST"])
 def check_and_publish(request: HttpRequest, key: str) -> HttpResponse:
     exercise = get_object_or_404(m.Exercise.objects.select_related("commissioner", "published_by"), key=key)
-    problems = publication.publication_problems(exercise)
+    draft = exercise.status == m.ExerciseStatus.DRAFT
+    # A published exercise is past these checks; its deadline may since have passed, which is no problem.
+    problems = publication.publication_problems(exercise) if draft else []
     if request.method == "POST":
-        if exercise.status == m.ExerciseStatus.PUBLISHED:
-            messages.error(request, "This exercise is already published.")
+        if not draft:  # published already: nothing to do
             return redirect("commissioning:setup_check", key=key)
         if not problems:
             publication.publish(exercise, request.user)  # type: ignore[arg-type]
@@ -336,7 +333,7 @@ def check_and_publish(request: HttpRequest, key: str) -> HttpResponse:
         "commissioning/setup/check.html",
         {
             **_criteria_context(exercise),
-            "draft": exercise.status == m.ExerciseStatus.DRAFT,
+            "draft": draft,
             "problems": [{"field": p.field, "message": p.message} for p in problems],
             "warning": social_value_warning(exercise.net_impact_weight),
         },
