@@ -354,10 +354,16 @@ def _debtrank_rounds(  # pragma: no cover - compiled
                         n_touched += 1
                     f = col_flow[p]
                     q = col_prem[p]
-                    for m in range(n_live):
-                        k = live[m]
-                        w = min(1.0, (f * live_t[m] + q) * scale[i, k])
-                        h[i, k] += w * live_passed[m]
+                    if n_live == hi - lo:  # j passes on in every draw of the block: a contiguous run
+                        for m in range(n_live):
+                            k = lo + m
+                            w = min(1.0, (f * live_t[m] + q) * scale[i, k])
+                            h[i, k] += w * live_passed[m]
+                    else:
+                        for m in range(n_live):
+                            k = live[m]
+                            w = min(1.0, (f * live_t[m] + q) * scale[i, k])
+                            h[i, k] += w * live_passed[m]
             # Synchronous: caps and state changes only once every increment of the round is in.
             for a in range(size):
                 j = frontier[a]
