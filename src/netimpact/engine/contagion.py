@@ -266,14 +266,18 @@ class DebtRankWork:
     """
 
     def __init__(self, elements: int) -> None:
+        self._allocate(elements)
+
+    def _allocate(self, elements: int) -> None:
         self._h = np.empty(elements)
         self._state = np.empty(elements, dtype=np.int8)
         self._passed = np.empty(elements)
 
     def arrays(self, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """h, state and passed for a rows x draws chunk, as views of the (grown if need be) work arrays."""
         size = shape[0] * shape[1]
         if size > self._h.size:
-            self.__init__(size)  # type: ignore[misc]
+            self._allocate(size)
         return (
             self._h[:size].reshape(shape),
             self._state[:size].reshape(shape),
