@@ -10,7 +10,14 @@ from django.db import DatabaseError, connection, transaction
 
 from netimpact.web.accounts.models import Role, User
 from netimpact.web.audit.models import AppendOnlyError, AuditChainHead, AuditEvent, AuditKind
-from netimpact.web.audit.recorder import GENESIS_HASH, AuditChainError, event_hash, record_event, verify_chain
+from netimpact.web.audit.recorder import (
+    GENESIS_HASH,
+    AuditChainError,
+    ChainBreak,
+    event_hash,
+    record_event,
+    verify_chain,
+)
 
 from .conftest import triggers_disabled
 
@@ -198,3 +205,13 @@ def test_the_newest_event_deleted_is_found_by_the_chain_head(officer):
     # And nothing more is appended to a chain known to be broken.
     with pytest.raises(AuditChainError, match="verify_chain"):
         record_event(AuditKind.PUBLISHED, actor=officer, summary="After the cut.")
+
+
+def test_nothing_is_appended_once_the_chain_head_is_gone(officer):
+    _three_events(officer)
+    AuditChainHead.objects.all().delete()
+
+    assert verify_chain() == ChainBreak(1, "the chain head is missing")
+    with pytest.raises(AuditChainError, match="head says 0 events"):
+        record_event(AuditKind.PUBLISHED, actor=officer, summary="After the head went.")
+    assert not AuditChainHead.objects.exists() and AuditEvent.objects.count() == 3
