@@ -133,6 +133,13 @@ def test_exercise_problems(city: DemoCity, mutate: Mutation, expected: str) -> N
     assert any(expected in p.what for p in problems), problems
 
 
+def test_a_social_value_weight_under_ten_percent_is_a_warning_not_an_error(city: DemoCity) -> None:
+    city.exercise.criteria.net_impact, city.exercise.criteria.quality = 0.05, 0.65
+    problems = check_exercise(city.ecosystem, city.exercise)
+    assert [p.severity for p in problems if "10% minimum" in p.what] == ["warning"]
+    assert not [p for p in problems if p.severity == "error"]
+
+
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [

@@ -224,8 +224,12 @@ def check_exercise(eco: Ecosystem, exercise: Exercise) -> list[Problem]:
     problems += _shares_sum_to_one(where, "award criteria weights", weights)
     if criteria.net_impact < MINIMUM_SOCIAL_VALUE_WEIGHT:
         problems.append(
+            # A warning, not an error: the 10% is policy (PPN 06/20, NPPS), not law, and a council may
+            # have reasons to depart from it; the officer is told, the exercise is not refused.
             Problem(
-                where, f"net impact (social value) weight {criteria.net_impact:.0%} is below the 10% minimum"
+                where,
+                f"net impact (social value) weight {criteria.net_impact:.0%} is below the 10% minimum",
+                "warning",
             )
         )
     if exercise.quality_questions:
