@@ -98,3 +98,24 @@ def test_the_500_page_renders_without_a_request_or_database():
     html = loader.get_template("500.html").template.render(Context())
 
     assert "Sorry, there is a problem with the service" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("level", "banner"), [("success", "Success"), ("warning", "Important"), ("info", "Important")]
+)
+def test_a_message_shows_in_the_banner_its_level_calls_for(rf, level, banner):
+    from django.contrib import messages
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.shortcuts import render
+
+    request = rf.get("/")
+    request.session, request.user = SessionStore(), AnonymousUser()
+    request._messages = FallbackStorage(request)
+    getattr(messages, level)(request, "Something to say")
+    page = render(request, "base.html").content.decode()
+    title = re.search(r'id="message-1-title">([^<]+)<', page)
+    assert title is not None and title.group(1) == banner
+    assert ("govuk-notification-banner--success" in page) is (level == "success")
