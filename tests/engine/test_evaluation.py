@@ -187,6 +187,19 @@ def test_tornado_moves_net_impact_with_a_parameter() -> None:
     assert bar.swing > 0  # the local bid's volunteering commitment and everyone's social capital move
 
 
+def test_tornado_moves_a_parameter_the_exercise_overrides() -> None:
+    from netimpact.engine.evaluation import net_impact_tornado
+
+    ecosystem, exercise, bids = story_city()
+    exercise.parameters = {"t_adj": 0.1}
+    tornado = net_impact_tornado(
+        ecosystem, exercise, bids, ["t_adj"], FIXED, draws=3, low_high={"t_adj": (0.05, 0.9)}
+    )
+    # The override is the base, but moving t_adj away from it must still move net impact.
+    assert tornado.bars[0].swing > 0
+    assert exercise.parameters == {"t_adj": 0.1}  # the caller's exercise is left as it was
+
+
 def test_closure_probabilities_and_retained_pounds_are_in_the_document(evaluation) -> None:
     document = evaluation.to_dict()
     outside = next(b for b in document["bids"] if b["bid"] == "outside")

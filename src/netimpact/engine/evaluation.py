@@ -1079,13 +1079,19 @@ def net_impact_tornado(
     low_high: Mapping[str, tuple[float, float]] | None = None,
 ) -> Any:
     """Tornado of median net impact per bid as each named parameter moves to its low and high value
-    (netimpact.engine.ranking.tornado), with one seed throughout so bars show the parameter, not noise."""
+    (netimpact.engine.ranking.tornado), with one seed throughout so bars show the parameter, not noise.
+    The exercise's own overrides are the base the parameters move from."""
+    from dataclasses import replace
+
     from . import ranking
 
-    base = parameters or ParameterSet.default()
+    base = (parameters or ParameterSet.default()).with_overrides(exercise.parameters)
+    # evaluate_exercise applies exercise.parameters last: with them folded into the base, evaluate an
+    # exercise without overrides, or an overridden parameter would be pinned and its bar would not move.
+    plain = replace(exercise, parameters={})
 
     def median_net(params: ParameterSet) -> np.ndarray:
-        result = evaluate_exercise(ecosystem, exercise, bids, params, draws=draws, seed=seed)
+        result = evaluate_exercise(ecosystem, plain, bids, params, draws=draws, seed=seed)
         return np.array([b.net_impact.median for b in result.bids])
 
     return ranking.tornado(median_net, base, names, low_high=low_high, bid_ids=[b.id for b in bids])
