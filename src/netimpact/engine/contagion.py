@@ -157,27 +157,48 @@ def _draw_summaries(h, h0, v):  # pragma: no cover - compiled
     return spread, total, failed, failed0
 
 
-@njit(cache=True)
-def chunk_summaries(h, h0, v, reached_h, closures):  # pragma: no cover - compiled
+def _chunk_summaries(h, h0, v, reached_h, closures, blocks):  # pragma: no cover - compiled
     """One pass over a chunk's final distress: copy h into reached_h (float32 rows x draws of the chunk),
-    add each row's draws at h >= 1 to closures, and return per draw what _draw_summaries returns."""
+    add each row's draws at h >= 1 to closures, and return per draw what _draw_summaries returns.
+    Threads take blocks of draws; each draw's sums still run over the rows in order (bit-identical), and
+    the per-block closure counts are whole numbers, so adding them afterwards is exact."""
     n, draws = h.shape
     spread = np.zeros(draws)
     total = np.zeros(draws)
     failed = np.zeros(draws, dtype=np.int64)
     failed0 = np.zeros(draws, dtype=np.int64)
-    for i in range(n):
-        closed = 0
-        for k in range(draws):
-            x = h[i, k]
-            reached_h[i, k] = x
-            spread[k] += v[i] * (x - h0[i, k])
-            total[k] += v[i] * x
-            failed[k] += x >= 1.0
-            failed0[k] += h0[i, k] >= 1.0
-            closed += x >= 1.0
-        closures[i] += closed
+    closed = np.zeros((blocks, n), dtype=np.int64)
+    for b in prange(blocks):
+        first = b * draws // blocks
+        last = (b + 1) * draws // blocks
+        for i in range(n):
+            count = 0
+            for k in range(first, last):
+                x = h[i, k]
+                reached_h[i, k] = x
+                spread[k] += v[i] * (x - h0[i, k])
+                total[k] += v[i] * x
+                failed[k] += x >= 1.0
+                failed0[k] += h0[i, k] >= 1.0
+                count += x >= 1.0
+            closed[b, i] = count
+    for b in range(blocks):
+        for i in range(n):
+            closures[i] += closed[b, i]
     return spread, total, failed, failed0
+
+
+_chunk_summaries_parallel = njit(parallel=True, cache=True)(_chunk_summaries)
+_chunk_summaries_serial = njit(cache=True)(_chunk_summaries)
+
+
+def chunk_summaries(h, h0, v, reached_h, closures):  # type: ignore[no-untyped-def]
+    """See _chunk_summaries; threaded over blocks of draws when the chunk is large (PARALLEL_FROM)."""
+    draws = h.shape[1]
+    parallel = h.size >= PARALLEL_FROM and draws > 1
+    blocks = min(draws, get_num_threads()) if parallel else 1
+    kernel = _chunk_summaries_parallel if parallel else _chunk_summaries_serial
+    return _run_kernel(kernel, parallel, h, h0, v, reached_h, closures, blocks)
 
 
 @njit(cache=True)
