@@ -192,7 +192,7 @@ _chunk_summaries_parallel = njit(parallel=True, cache=True)(_chunk_summaries)
 _chunk_summaries_serial = njit(cache=True)(_chunk_summaries)
 
 
-def chunk_summaries(h, h0, v, reached_h, closures):  # type: ignore[no-untyped-def]
+def chunk_summaries(h, h0, v, reached_h, closures):
     """See _chunk_summaries; threaded over blocks of draws when the chunk is large (PARALLEL_FROM)."""
     draws = h.shape[1]
     parallel = h.size >= PARALLEL_FROM and draws > 1
