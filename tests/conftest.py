@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import transaction
@@ -53,6 +54,34 @@ def signed_in(demo_register: DemoCity, db: None):
         return client
 
     return client_for
+
+
+class Clock:
+    """The time netimpact.web.clock tells, set by a test: clock.set(datetime) or clock.move(timedelta)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at = start
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+    def move(self, by: timedelta) -> None:
+        self.at += by
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Stops netimpact's clock at now; the test moves it (the live server thread sees the same clock)."""
+    from django.utils import timezone
+
+    from netimpact.web import clock as web_clock
+
+    stopped = Clock(timezone.now())
+    monkeypatch.setattr(web_clock, "now", stopped)
+    return stopped
 
 
 @pytest.fixture(scope="session")

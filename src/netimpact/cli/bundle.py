@@ -150,13 +150,14 @@ def _database_document(exercise_key: str) -> dict[str, Any]:
     django.setup()
     from django.db import DatabaseError
 
+    from netimpact.web.commissioning.sealing import BidsSealed
     from netimpact.web.commissioning.store import ExerciseError, load_exercise
     from netimpact.web.register.store import load_ecosystem
 
     try:
         ecosystem = load_ecosystem()
         exercise, bids = load_exercise(exercise_key)
-    except ExerciseError as error:
+    except (ExerciseError, BidsSealed) as error:
         raise LookupError(str(error)) from error
     except DatabaseError as error:
         raise LookupError(

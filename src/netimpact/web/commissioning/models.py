@@ -7,11 +7,14 @@ while a bid names them, so a bid's claims never point at nothing.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from netimpact.domain import vocabulary
+from netimpact.web import clock
 from netimpact.web.register.models import Cohort, EntryPoint, FundingTie, Need, Organisation, Service, Ward
 
 # Float weights are published as decimals such as 0.3 + 0.5 + 0.2; allow rounding in their sum.
@@ -109,6 +112,19 @@ class Exercise(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def closes_at(self) -> datetime | None:
+        """When bids close: noon UK time on the deadline date; None while no deadline is set."""
+        return clock.closes_at(self.deadline) if self.deadline else None
+
+    def bids_sealed(self, at: datetime | None = None) -> bool:
+        """True until the deadline has passed: no one may read a bid's content while this holds.
+
+        An exercise without a deadline never opens its bids (there is no moment to open them at).
+        """
+        closes = self.closes_at
+        return closes is None or (at or clock.now()) < closes
+
 
 class QualityQuestion(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="quality_questions")
@@ -171,7 +187,16 @@ class CriteriaChange(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class BidStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class Bid(models.Model):
+    """A bid. Sealed until its exercise's deadline (netimpact.web.commissioning.sealing): before then
+    only its own bidder reads it; after it, no bidder changes it. Only submitted bids are evaluated."""
+
     key = models.CharField("bid id", max_length=100, unique=True)
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="bids")
     bidder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids")
@@ -193,6 +218,10 @@ class Bid(models.Model):
         null=True, blank=True, help_text="Moderated quality score, 0..1 of the maximum."
     )
     summary = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=BidStatus.choices, default=BidStatus.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("exercise", "key")

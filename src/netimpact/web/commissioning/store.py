@@ -23,6 +23,7 @@ from netimpact.web.register import models as register
 from netimpact.web.register.store import Codes, RegisterError, clear_register, grouped, save_ecosystem
 
 from . import models as m
+from .sealing import BidsSealed
 
 
 class ExerciseError(ValueError):
@@ -164,6 +165,8 @@ def _insert_bid(bid: domain.Bid, exercise: m.Exercise, names: _Names) -> None:
         local_suppliers=spend.local_suppliers if spend else None,
         quality_score=bid.quality_score,
         summary=bid.summary,
+        # A bid in a bundle or the demo is one a bidder has sent in; drafts live only in the portal.
+        status=m.BidStatus.SUBMITTED,
     )
     _link(
         m.Bid.service_needs.through, "bid_id", "need_id", stored.pk, [names.needs[n] for n in service.needs]
@@ -296,12 +299,18 @@ def exercise_keys() -> list[str]:
 
 
 def load_exercise(key: str) -> tuple[domain.Exercise, list[domain.Bid]]:
-    """The stored exercise `key` and its bids (in the order they were saved), as domain types."""
+    """The stored exercise `key` and its submitted bids (in the order they were saved), as domain types.
+
+    Raises BidsSealed before the exercise's deadline: no one reads another party's bid until then.
+    """
     row = m.Exercise.objects.filter(key=key).values().first()
     if row is None:
         raise ExerciseError(
             f"No exercise with id {key!r} is stored (stored: {', '.join(exercise_keys()) or 'none'})."
         )
+    stored = m.Exercise.objects.get(pk=row["id"])
+    if stored.bids_sealed():
+        raise BidsSealed(stored)  # the engine, exports and pages alike wait for the deadline
     codes = Codes.read_all()
     ties = dict(register.FundingTie.objects.values_list("pk", "key"))
     pk = row["id"]
@@ -342,8 +351,9 @@ def _names_of(through: type, left: str, right: str, pk: int, names: dict[int, st
 
 
 def _load_bids(exercise_pk: int, exercise_key: str, codes: Codes) -> list[domain.Bid]:
-    bids = m.Bid.objects.filter(exercise_id=exercise_pk)
-    in_exercise = {"bid__exercise_id": exercise_pk}
+    # Only submitted bids are the exercise's bids: drafts and withdrawn bids are the bidder's own.
+    bids = m.Bid.objects.filter(exercise_id=exercise_pk, status=m.BidStatus.SUBMITTED)
+    in_exercise = {"bid__exercise_id": exercise_pk, "bid__status": m.BidStatus.SUBMITTED}
     needs = grouped(
         m.Bid.service_needs.through.objects.filter(**in_exercise), "bid_id", "need_id", codes.needs
     )

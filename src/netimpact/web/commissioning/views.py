@@ -84,6 +84,9 @@ class RunProblem:
 @require_http_methods(["GET", "POST"])
 def evaluation(request: HttpRequest, key: str) -> HttpResponse:
     found = _exercise_or_404(key)
+    if found.bids_sealed():
+        # Nothing of the bids may be read or run before the deadline: say when they open instead.
+        return render(request, "commissioning/sealed.html", {"exercise": found, "closes_at": found.closes_at})
     if request.method == "POST":
         # Panel members read the evaluation; running one is the commissioning officer's decision.
         if getattr(request.user, "role", None) != Role.OFFICER:
