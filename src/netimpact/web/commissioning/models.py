@@ -242,6 +242,25 @@ class Bid(models.Model):
         return f"{self.title} ({self.key})"
 
 
+class BidAnswer(models.Model):
+    """A bid's answer to one of its exercise's quality questions: written in the bidder portal, scored by
+    the panel. Sealed with its bid."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(QualityQuestion, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("bid", "question")
+        constraints = (
+            models.UniqueConstraint(fields=["bid", "question"], name="one_answer_per_question_per_bid"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.bid.key}: answer to {self.question.key}"
+
+
 class Subcontract(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="subcontracts")
     partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="subcontracts_offered")
