@@ -261,6 +261,26 @@ class BidAnswer(models.Model):
         return f"{self.bid.key}: answer to {self.question.key}"
 
 
+class PartnerContact(models.Model):
+    """Who at a partner organisation a bid names should confirm its claims: given by the bidder in the
+    portal, read by partner confirmation to send the link (or print it, where there is no email)."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="partner_contacts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="named_contacts")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ("bid", "organisation")
+        constraints = (
+            models.UniqueConstraint(fields=["bid", "organisation"], name="one_contact_per_partner_per_bid"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.bid.key}: contact at {self.organisation.name}"
+
+
 class Subcontract(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="subcontracts")
     partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="subcontracts_offered")
