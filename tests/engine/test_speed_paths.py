@@ -85,3 +85,21 @@ def test_a_bids_network_from_the_status_quos_equals_one_built_afresh() -> None:
         lookup_fresh, lookup_derived = fresh.lookup, derived.lookup
         np.testing.assert_array_equal(lookup_fresh.capacity, lookup_derived.capacity)
         np.testing.assert_array_equal(lookup_fresh.closed_by_award, lookup_derived.closed_by_award)
+
+
+def test_each_threaded_kernel_is_cached_apart_from_its_serial_twin() -> None:
+    """Numba caches by qualified name, not by compile flags: a threaded kernel sharing its serial twin's
+    name loaded the serial code from the cache and ran on one thread (the nation ran at CPU = wall)."""
+    from netimpact.engine import contagion
+
+    pairs = [
+        (contagion._debtrank_parallel, contagion._debtrank_serial),
+        (contagion._first_round_parallel, contagion._first_round_serial),
+        (contagion._chunk_summaries_parallel, contagion._chunk_summaries_serial),
+        (contagion._hashed_normal_pairs_parallel, contagion._hashed_normal_pairs_serial),
+    ]
+    for threaded, serial in pairs:
+        assert threaded.targetoptions.get("parallel") is True
+        assert not serial.targetoptions.get("parallel")
+        assert threaded.py_func.__qualname__ != serial.py_func.__qualname__
+        assert threaded.py_func.__code__ is serial.py_func.__code__  # the same kernel, compiled twice

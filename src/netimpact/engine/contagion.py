@@ -18,6 +18,7 @@ is exact: the min(1, .) cap is applied per tie and per draw.
 from __future__ import annotations
 
 import threading
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,6 +141,25 @@ class DebtRankResult:
         return summary
 
 
+def _compiled_pair(kernel: Callable[..., Any]) -> tuple[Any, Any]:
+    """`kernel` compiled twice: threaded (numba parallel=True) and serial, each with its own disk cache.
+
+    Numba keys its cache by the function's qualified name, not by the compile flags: two dispatchers of one
+    function share one cache entry, so whichever compiled first served both, and the "threaded" kernel
+    loaded from the cache ran on one thread. Each variant is therefore a copy under its own name.
+    """
+
+    def copy(suffix: str) -> Callable[..., Any]:
+        clone = types.FunctionType(
+            kernel.__code__, kernel.__globals__, kernel.__name__ + suffix, kernel.__defaults__, kernel.__closure__
+        )
+        clone.__qualname__ = kernel.__qualname__ + suffix
+        clone.__doc__ = kernel.__doc__
+        return clone
+
+    return njit(parallel=True, cache=True)(copy("_threaded")), njit(cache=True)(copy("_serial"))
+
+
 @njit(cache=True)
 def _draw_summaries(h, h0, v):  # pragma: no cover - compiled
     """Per draw, in one pass and without temporaries: sum v (h - h0), sum v h, #(h >= 1), #(h0 >= 1)."""
@@ -188,8 +208,7 @@ def _chunk_summaries(h, h0, v, reached_h, closures, blocks):  # pragma: no cover
     return spread, total, failed, failed0
 
 
-_chunk_summaries_parallel = njit(parallel=True, cache=True)(_chunk_summaries)
-_chunk_summaries_serial = njit(cache=True)(_chunk_summaries)
+_chunk_summaries_parallel, _chunk_summaries_serial = _compiled_pair(_chunk_summaries)
 
 
 def chunk_summaries(h, h0, v, reached_h, closures):
@@ -415,8 +434,7 @@ def _debtrank_rounds(  # pragma: no cover - compiled
 
 
 # Threads pay off only on large problems; on small ones (and on a busy machine) their start-up dominates.
-_debtrank_parallel = njit(parallel=True, cache=True)(_debtrank_rounds)
-_debtrank_serial = njit(cache=True)(_debtrank_rounds)
+_debtrank_parallel, _debtrank_serial = _compiled_pair(_debtrank_rounds)
 PARALLEL_FROM = 200_000  # organisations x draws from which the threaded kernel is used
 
 
@@ -531,8 +549,7 @@ def _first_round(  # pragma: no cover - compiled
     return h0, scale
 
 
-_first_round_parallel = njit(parallel=True, cache=True)(_first_round)
-_first_round_serial = njit(cache=True)(_first_round)
+_first_round_parallel, _first_round_serial = _compiled_pair(_first_round)
 
 
 def first_round_with_noise(
@@ -578,8 +595,7 @@ def first_round_with_noise(
     )
 
 
-_hashed_normal_pairs_parallel = njit(parallel=True, cache=True)(_hashed_normal_pairs)
-_hashed_normal_pairs_serial = njit(cache=True)(_hashed_normal_pairs)
+_hashed_normal_pairs_parallel, _hashed_normal_pairs_serial = _compiled_pair(_hashed_normal_pairs)
 
 # numba's default threading layer (workqueue) aborts the process if two threads launch parallel kernels at
 # once, and the web server evaluates in threads: parallel launches take turns.
