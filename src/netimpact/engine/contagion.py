@@ -150,9 +150,8 @@ def _compiled_pair(kernel: Callable[..., Any]) -> tuple[Any, Any]:
     """
 
     def copy(suffix: str) -> Callable[..., Any]:
-        clone = types.FunctionType(
-            kernel.__code__, kernel.__globals__, kernel.__name__ + suffix, kernel.__defaults__, kernel.__closure__
-        )
+        code, defaults, closure = kernel.__code__, kernel.__defaults__, kernel.__closure__
+        clone = types.FunctionType(code, kernel.__globals__, kernel.__name__ + suffix, defaults, closure)
         clone.__qualname__ = kernel.__qualname__ + suffix
         clone.__doc__ = kernel.__doc__
         return clone
