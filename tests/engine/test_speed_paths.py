@@ -45,8 +45,19 @@ def test_first_round_into_given_arrays_equals_new_arrays() -> None:
     rng = np.random.default_rng(8)
     rows = np.arange(5, 65)
     change = -rng.uniform(0, 2e4, (rows.size, 30))
-    args = (9, rows, 100, 130, rng.uniform(1e3, 1e5, rows.size), change, rng.uniform(0.5, 1.5, 30),
-            1.0, 0.2, 0.25, 0.005)
+    args = (
+        9,
+        rows,
+        100,
+        130,
+        rng.uniform(1e3, 1e5, rows.size),
+        change,
+        rng.uniform(0.5, 1.5, 30),
+        1.0,
+        0.2,
+        0.25,
+        0.005,
+    )
     h0, scale = first_round_with_noise(*args)
     out = (np.full((rows.size, 30), np.nan), np.full((rows.size, 30), np.nan))
     h0_out, scale_out = first_round_with_noise(*args, out=out)
@@ -103,3 +114,39 @@ def test_each_threaded_kernel_is_cached_apart_from_its_serial_twin() -> None:
         assert not serial.targetoptions.get("parallel")
         assert threaded.py_func.__qualname__ != serial.py_func.__qualname__
         assert threaded.py_func.__code__ is serial.py_func.__code__  # the same kernel, compiled twice
+
+
+def test_noise_drawn_once_for_all_bids_gives_the_first_round_bit_for_bit() -> None:
+    from netimpact.engine.contagion import first_round_from_factors, noise_factors
+
+    rng = np.random.default_rng(11)
+    union = np.sort(rng.choice(5_000, 1_200, replace=False))
+    rows_at = np.sort(rng.choice(union.size, 700, replace=False))  # one bid's rows within the union
+    rows = union[rows_at]
+    for start, stop in ((0, 9), (40, 40 + PARALLEL_FROM // 700 + 2)):  # serial, then threaded
+        draws = stop - start
+        reserves = rng.uniform(0, 2e5, rows.size)
+        change = rng.uniform(-5e4, 1e3, (rows.size, draws))
+        t_adj = rng.uniform(0.5, 1.5, draws)
+        expected = first_round_with_noise(7, rows, start, stop, reserves, change, t_adj, 1.0, 0.3, 0.2, 0.01)
+        factors = noise_factors(
+            7,
+            union,
+            start,
+            stop,
+            0.3,
+            0.2,
+            out=(np.empty((union.size, draws)),) * 1 + (np.empty((union.size, draws)),),
+        )
+        got = first_round_from_factors(
+            rows_at,
+            reserves,
+            change,
+            t_adj,
+            1.0,
+            0.01,
+            factors,
+            out=(np.empty((rows.size, draws)), np.empty((rows.size, draws))),
+        )
+        np.testing.assert_array_equal(expected[0], got[0])
+        np.testing.assert_array_equal(expected[1], got[1])

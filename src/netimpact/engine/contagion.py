@@ -551,6 +551,106 @@ def _first_round(  # pragma: no cover - compiled
 _first_round_parallel, _first_round_serial = _compiled_pair(_first_round)
 
 
+def _noise_factors(seed, rows, start, stop, sigma_r, sigma_e, reserve_factor, exposure_factor):
+    """exp(sigma_r z1) and exp(sigma_e z2) for rows x draws [start, stop): the noise of _first_round,
+    computed by the same operations in the same order, so the factors are bit for bit the ones it uses.
+    """  # pragma: no cover - compiled
+    draws = stop - start
+    base = _splitmix(np.uint64(seed))
+    unit = 1.0 / 9007199254740992.0  # 2^-53
+    for a in prange(rows.size):
+        row_key = _splitmix(base ^ np.uint64(rows[a]))
+        for k in range(draws):
+            h1 = _splitmix(row_key ^ np.uint64(start + k))
+            h2 = _splitmix(h1)
+            u1 = (np.float64(h1 >> np.uint64(11)) + 1.0) * unit
+            u2 = np.float64(h2 >> np.uint64(11)) * unit
+            radius = np.sqrt(-2.0 * np.log(u1))
+            angle = 2.0 * np.pi * u2
+            reserve_factor[a, k] = np.exp(sigma_r * radius * np.cos(angle))
+            exposure_factor[a, k] = np.exp(sigma_e * radius * np.sin(angle))
+    return reserve_factor, exposure_factor
+
+
+def _first_round_from_factors(
+    positions, reserves, income_change, t_adj, epsilon, floor, reserve_factor, exposure_factor, h0, scale
+):
+    """_first_round with the noise factors given (row a's are at positions[a]): the same h0 and scale."""
+    draws = h0.shape[1]  # pragma: no cover - compiled
+    for a in prange(positions.size):
+        p = positions[a]
+        for k in range(draws):
+            buffer = max(reserves[a] * reserve_factor[p, k], epsilon)
+            loss = -income_change[a, k]
+            if loss < floor:
+                loss = 0.0
+            h0[a, k] = min(1.0, loss * t_adj[k] / buffer)
+            scale[a, k] = exposure_factor[p, k] / buffer
+    return h0, scale
+
+
+_noise_factors_parallel, _noise_factors_serial = _compiled_pair(_noise_factors)
+_first_round_factors_parallel, _first_round_factors_serial = _compiled_pair(_first_round_from_factors)
+
+
+def noise_factors(
+    seed: int,
+    rows: np.ndarray,
+    start: int,
+    stop: int,
+    reserves_sigma: float,
+    exposure_sigma: float,
+    out: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The reserves and exposure noise factors of first_round_with_noise for the rows and draws
+    [start, stop), into `out` (two rows x draws float64 arrays). Organisations' noise does not depend on
+    the bid, so several bids' first rounds can share one computation (first_round_from_factors)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    parallel = rows.size * (stop - start) >= PARALLEL_FROM
+    return _run_kernel(
+        _noise_factors_parallel if parallel else _noise_factors_serial,
+        parallel,
+        int(seed),
+        rows,
+        int(start),
+        int(stop),
+        float(reserves_sigma),
+        float(exposure_sigma),
+        *out,
+    )
+
+
+def first_round_from_factors(
+    positions: np.ndarray,
+    reserves: np.ndarray,
+    income_change: np.ndarray,
+    t_adj: np.ndarray,
+    epsilon: float,
+    loss_floor: float,
+    factors: tuple[np.ndarray, np.ndarray],
+    out: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """first_round_with_noise for rows whose noise factors (noise_factors) are at `positions` of
+    `factors`: bit for bit the same h0 and scale, without drawing the noise again."""
+    positions = np.asarray(positions, dtype=np.int64)
+    h0, scale = out
+    parallel = h0.size >= PARALLEL_FROM
+    return _run_kernel(
+        _first_round_factors_parallel if parallel else _first_round_factors_serial,
+        parallel,
+        positions,
+        np.ascontiguousarray(reserves, dtype=float),
+        np.ascontiguousarray(income_change, dtype=float),
+        np.ascontiguousarray(t_adj, dtype=float),
+        float(epsilon),
+        float(loss_floor),
+        factors[0],
+        factors[1],
+        h0,
+        scale,
+    )
+
+
 def first_round_with_noise(
     seed: int,
     rows: np.ndarray,

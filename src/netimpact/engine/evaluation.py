@@ -32,7 +32,8 @@ from .contagion import (
     ExposureMatrix,
     chunk_summaries,
     debtrank,
-    first_round_with_noise,
+    first_round_from_factors,
+    noise_factors,
     normalised_weights,
     open_share_of_owners,
     reach,
@@ -281,6 +282,7 @@ class _ChunkWork:
 
     def __init__(self) -> None:
         self.flat = [np.empty(0) for _ in range(3)]  # income change, h0, scale
+        self.factors = [np.empty(0) for _ in range(2)]  # reserves and exposure noise, all bids' rows
         self.debtrank = DebtRankWork(0)
 
     def arrays(self, shape: tuple[int, int]) -> list[np.ndarray]:
@@ -288,6 +290,12 @@ class _ChunkWork:
         if size > self.flat[0].size:
             self.flat = [np.empty(size) for _ in range(3)]
         return [flat[:size].reshape(shape) for flat in self.flat]
+
+    def noise(self, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        size = shape[0] * shape[1]
+        if size > self.factors[0].size:
+            self.factors = [np.empty(size) for _ in range(2)]
+        return self.factors[0][:size].reshape(shape), self.factors[1][:size].reshape(shape)
 
 
 def _run_contagion(
@@ -297,30 +305,29 @@ def _run_contagion(
     window: tuple[int, int],
     weights: np.ndarray,
     params: ParameterSet,
-    seed: int,
-    work: _ChunkWork | None = None,
+    noise: tuple[tuple[np.ndarray, np.ndarray], np.ndarray],
+    work: _ChunkWork,
 ) -> DebtRankResult:
-    """DebtRank for draws [start, stop) over the organisations the award's distress can reach."""
+    """DebtRank for draws [start, stop) over the organisations the award's distress can reach.
+
+    `noise`: the chunk's noise factors (contagion.noise_factors) and where each reached organisation's
+    are in them."""
     start, stop = window
     rows = scenario.reached
-    work = work or _ChunkWork()
     change_out, h0_out, scale_out = work.arrays((rows.size, stop - start))
     income_change = scenario.shift.income_change(
         scenario.subcontract_weights[:, start:stop], rows, out=change_out
     )
     t_adj = values["t_adj"][start:stop]
-    h0, scale = first_round_with_noise(
-        seed,
-        rows,
-        start,
-        stop,
+    factors, positions = noise
+    h0, scale = first_round_from_factors(
+        positions,
         table.reserves[rows],
         income_change,
         t_adj,
         params["epsilon"],
-        params["reserves_noise"],
-        params["exposure_noise"],
         PENNY_ROUNDING,
+        factors,
         out=(h0_out, scale_out),
     )
     return debtrank(
@@ -374,16 +381,34 @@ def evaluate_exercise(
         table, ecosystem, exercise, cohorts, values, seed, k_hops, social, proxies, open_buffer, shared
     )
     results = []
-    work = _ChunkWork()
-    for bid in bids:
-        scenario = _prepare(
+    scenarios = [
+        _prepare(
             table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed, social, shared
         )
-        for start, stop in _chunks(scenario.reached.size, draws):
+        for bid in bids
+    ]
+    # Chunk by chunk of draws, every bid: an organisation's noise in a draw is the same for every bid
+    # (common random numbers), so it is drawn once per chunk for all of them.
+    union = np.unique(np.concatenate([s.reached for s in scenarios])) if scenarios else np.zeros(0, np.int64)
+    positions = [np.searchsorted(union, s.reached) for s in scenarios]
+    work = _ChunkWork()
+    for start, stop in _chunks(union.size, draws):
+        factors = noise_factors(
+            seed,
+            union,
+            start,
+            stop,
+            params["reserves_noise"],
+            params["exposure_noise"],
+            out=work.noise((union.size, stop - start)),
+        )
+        for scenario, rows_at in zip(scenarios, positions, strict=True):
             result = _run_contagion(
-                scenario, table, values, (start, stop), impact_weights, params, seed, work
+                scenario, table, values, (start, stop), impact_weights, params, (factors, rows_at), work
             )
             _accumulate(scenario, social, result, proxies[:, start:stop], slice(start, stop))
+    while scenarios:
+        scenario = scenarios.pop(0)  # released once its result is out: its draws are hundreds of MB
         open_scale = open_buffer[: scenario.service_owner.size]
         touched = _fill_open_scale(open_scale, scenario)
         results.append(
@@ -475,23 +500,14 @@ def _prepare(
         subcontract_weights=claim_weights(shift.states, p, sub_u),
         commitment_weights=claim_weights([c.state for c in bid.commitments], p, com_u),
         closures=np.zeros(table.n, dtype=np.int64),
-        reached_h=_reached_h_buffer(shared, (reached.size, draws)),
+        # every cell is written by the chunks; each bid has its own, as the chunks run all bids in turn
+        reached_h=np.empty((reached.size, draws), dtype=np.float32),
         social_capital_loss=np.zeros(draws),
         additional_stress=np.zeros(draws),
         total_stress=np.zeros(draws),
         failed=np.zeros(draws),
         additional_failed=np.zeros(draws),
     )
-
-
-def _reached_h_buffer(shared: dict[str, Any], shape: tuple[int, int]) -> np.ndarray:
-    """reached x draws float32, every cell written by the chunks: one buffer serves each bid in turn (its
-    pages faulted in once; at nation scale 0.75 GB a bid)."""
-    size = shape[0] * shape[1]
-    flat = shared.get("reached_h")
-    if flat is None or flat.size < size:
-        flat = shared["reached_h"] = np.empty(size, dtype=np.float32)
-    return flat[:size].reshape(shape)
 
 
 def _may_lose(shift: FundingShift) -> np.ndarray:
