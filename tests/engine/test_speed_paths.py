@@ -136,7 +136,7 @@ def test_noise_drawn_once_for_all_bids_gives_the_first_round_bit_for_bit() -> No
             stop,
             0.3,
             0.2,
-            out=(np.empty((union.size, draws)),) * 1 + (np.empty((union.size, draws)),),
+            out=(np.empty((union.size, draws)), np.empty((union.size, draws))),
         )
         got = first_round_from_factors(
             rows_at,
