@@ -87,7 +87,7 @@ def test_the_officer_prints_a_letter_with_the_link_written_out(submitted, signed
     _after_the_deadline(clock, submitted.bid.exercise)
     invitation = invitation_of(submitted)
     response = signed_in("officer").get(f"{_claims_url(submitted)}invitations/{invitation.pk}/letter/")
-    assert response.status_code == 200 and response["Referrer-Policy"] == "no-referrer"
+    assert response.status_code == 200 and response["Referrer-Policy"] == "same-origin"
     page = response.content.decode()
     assert link_of(invitation) in page and "letter.css" in page
     assert Client().get(link_of(invitation)).status_code == 200  # printing did not change the link

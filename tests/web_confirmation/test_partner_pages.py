@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_the_link_opens_the_page_with_the_claims_in_plain_words_and_no_referrer(submitted):
     response = Client().get(link_of(invitation_of(submitted)))
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "no-store"
     page = response.content.decode()
     assert submitted.bid.bidder.name in page and submitted.bid.title in page
@@ -135,7 +135,7 @@ def test_an_unknown_or_replaced_link_gets_a_clear_page_and_is_not_logged(submitt
         response = Client().get(old)
     assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     token = old.split("/")[2]
     assert token not in caplog.text
     assert "/confirm/[token]/" in caplog.text  # Django's "Not Found" warning, with the token taken out
@@ -174,7 +174,7 @@ def test_a_signed_in_partner_sees_every_claim_naming_it_and_answers_on_the_same_
     assert submitted.bid.title in page and "£12,000 a year as a subcontract" in page
     assert f"/confirm/your-claims/{invitation.pk}/" in page
     form = client.get(f"/confirm/your-claims/{invitation.pk}/")
-    assert form.status_code == 200 and form["Referrer-Policy"] == "no-referrer"
+    assert form.status_code == 200 and form["Referrer-Policy"] == "same-origin"
     assert client.post(f"/confirm/your-claims/{invitation.pk}/", answer_all(invitation)).status_code == 302
     submitted.refresh()
     assert submitted.subcontract.state == "confirmed"

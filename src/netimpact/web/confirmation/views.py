@@ -33,12 +33,16 @@ from .models import Answer, ClaimInvitation, ClaimItem
 
 
 def private_link_page[V: Callable[..., HttpResponse]](view: V) -> V:
-    """A page whose URL is a credential: never sent on as a Referer, never cached, never indexed."""
+    """A page whose URL is a credential: never sent to another site as a Referer, never cached or indexed.
+
+    same-origin, not no-referrer: with no-referrer the browser posts the form with "Origin: null", which
+    Django's CSRF check rightly refuses. Within the site the token goes only to the site that issued it.
+    """
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
         response = view(*args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["Cache-Control"] = "no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
