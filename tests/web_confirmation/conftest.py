@@ -76,7 +76,9 @@ def make_bid(exercise: cm.Exercise):
             .first()
         )
         partner = service.organisation
-        bidder = Organisation.objects.exclude(pk=partner.pk).filter(pk__in=demo_bidders).order_by("pk").first()
+        bidder = (
+            Organisation.objects.exclude(pk=partner.pk).filter(pk__in=demo_bidders).order_by("pk").first()
+        )
         bid = cm.Bid.objects.create(
             key=key,
             exercise=exercise,
@@ -92,13 +94,17 @@ def make_bid(exercise: cm.Exercise):
             subcontract=cm.Subcontract.objects.create(
                 bid=bid, partner=partner, amount_per_year=12_000, description="Peer mentoring"
             ),
-            partnership=cm.Partnership.objects.create(bid=bid, partner_service=service, mechanism="referral_route"),
+            partnership=cm.Partnership.objects.create(
+                bid=bid, partner_service=service, mechanism="referral_route"
+            ),
             commitment=cm.Commitment.objects.create(
                 bid=bid, kind="volunteering_hours", quantity_per_year=400, partner=partner
             ),
         )
         if email:
-            cm.PartnerContact.objects.create(bid=bid, organisation=partner, name="Pat Jones", email=PARTNER_EMAIL)
+            cm.PartnerContact.objects.create(
+                bid=bid, organisation=partner, name="Pat Jones", email=PARTNER_EMAIL
+            )
         return made
 
     return build

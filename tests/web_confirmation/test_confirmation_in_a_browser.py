@@ -28,7 +28,9 @@ def _axe_failures(axe: Axe, page, where: str) -> list[str]:
 
 def _open_invitation() -> ClaimInvitation:
     """An invitation the demo leaves unanswered, with more than one claim if there is one."""
-    open_ones = [i for i in ClaimInvitation.objects.order_by("pk") if not any(x.answer for x in i.items.all())]
+    open_ones = [
+        i for i in ClaimInvitation.objects.order_by("pk") if not any(x.answer for x in i.items.all())
+    ]
     return max(open_ones, key=lambda i: i.items.count())
 
 
@@ -39,7 +41,9 @@ def test_a_partner_disputes_a_claim_on_a_phone(site, browser, javascript):
     invitation = _open_invitation()
     items = list(invitation.items.order_by("pk"))
     link = url + reverse("confirmation:respond", args=[tokens.current_token(invitation)])
-    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, java_script_enabled=javascript, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     axe = Axe()
     failures: list[str] = []
@@ -58,7 +62,10 @@ def test_a_partner_disputes_a_claim_on_a_phone(site, browser, javascript):
     # With JavaScript the amendment's questions stay folded away until Amend is chosen.
     assert page.is_visible(f"#amend-reason-{first}") is not javascript
     if os.environ.get("NETIMPACT_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["NETIMPACT_SCREENSHOTS"], f"partner-{javascript}.png"), full_page=True)
+        page.screenshot(
+            path=os.path.join(os.environ["NETIMPACT_SCREENSHOTS"], f"partner-{javascript}.png"),
+            full_page=True,
+        )
     for item in items[1:]:
         page.check(f"#answer-{item.pk}")
     page.fill("#responder-name", "Sam Okafor")
@@ -79,7 +86,9 @@ def test_a_partner_disputes_a_claim_on_a_phone(site, browser, javascript):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
 
-    model = {"subcontract": cm.Subcontract, "partnership": cm.Partnership, "commitment": cm.Commitment}[items[0].kind]
+    model = {"subcontract": cm.Subcontract, "partnership": cm.Partnership, "commitment": cm.Commitment}[
+        items[0].kind
+    ]
     assert model.objects.get(pk=items[0].claim_pk).state == "disputed"
     assert failures == []
 

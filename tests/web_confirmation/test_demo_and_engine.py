@@ -30,7 +30,10 @@ def demo_invitations(demo_register: DemoCity, db: None, clock) -> DemoCity:
 def _states(key: str) -> dict[tuple[str, int], str]:
     rows: dict[tuple[str, int], str] = {}
     for model in (cm.Subcontract, cm.Partnership, cm.Commitment):
-        rows |= {(model.__name__, pk): state for pk, state in model.objects.filter(bid__exercise__key=key).values_list("pk", "state")}
+        rows |= {
+            (model.__name__, pk): state
+            for pk, state in model.objects.filter(bid__exercise__key=key).values_list("pk", "state")
+        }
     return rows
 
 
@@ -44,7 +47,9 @@ def test_the_demo_invites_every_named_partner_and_keeps_the_stored_states(demo_r
     assert items.filter(answer="confirm").exists() and items.filter(answer="").exists()
     for item in items:
         expected = {"confirm": "confirmed", "dispute": "disputed", "": "unanswered"}[item.answer]
-        model = {"subcontract": cm.Subcontract, "partnership": cm.Partnership, "commitment": cm.Commitment}[item.kind]
+        model = {"subcontract": cm.Subcontract, "partnership": cm.Partnership, "commitment": cm.Commitment}[
+            item.kind
+        ]
         assert model.objects.get(pk=item.claim_pk).state == expected
     # Open for a person trying the demo, though its deadline has passed.
     assert all(not invitation.expired for invitation in ClaimInvitation.objects.all())
@@ -70,7 +75,9 @@ def test_the_engine_sees_a_dispute_the_disputed_claims_weight_drops_to_zero(demo
     assert subcontract.state == ClaimState.CONFIRMED.value
     item = ClaimItem.objects.get(kind="subcontract", claim_pk=subcontract.pk)
     invitation = item.invitation
-    data = answer_all(invitation, **{f"answer-{item.pk}": "dispute", f"dispute-reason-{item.pk}": "Not agreed."})
+    data = answer_all(
+        invitation, **{f"answer-{item.pk}": "dispute", f"dispute-reason-{item.pk}": "Not agreed."}
+    )
     assert Client().post(link_of(invitation), data).status_code == 302
 
     after_inputs = current_inputs(key)
@@ -80,7 +87,9 @@ def test_the_engine_sees_a_dispute_the_disputed_claims_weight_drops_to_zero(demo
     assert claim.state is ClaimState.DISPUTED
     weights = evidence_weights(0.5)
     assert weights[ClaimState.CONFIRMED] == 1.0 and weights[claim.state] == 0.0
-    after = evaluate_exercise(after_inputs.ecosystem, after_inputs.exercise, after_inputs.bids, draws=DRAWS, seed=7)
+    after = evaluate_exercise(
+        after_inputs.ecosystem, after_inputs.exercise, after_inputs.bids, draws=DRAWS, seed=7
+    )
     changed = before.bid(bid.id).to_dict(), after.bid(bid.id).to_dict()
     assert changed[0] != changed[1]
     # The other bids make no claim about that subcontract, so only the disputed bid's result moves.

@@ -10,7 +10,7 @@ from django.db import transaction
 from netimpact.web.accounts.models import Role, User
 from netimpact.web.commissioning import models as cm
 from netimpact.web.confirmation import tokens
-from netimpact.web.confirmation.answers import Reply, ItemAnswer, record_reply
+from netimpact.web.confirmation.answers import ItemAnswer, Reply, record_reply
 from netimpact.web.confirmation.invitations import ANSWER_PERIOD
 from netimpact.web.confirmation.models import ClaimInvitation, ClaimItem
 
@@ -22,10 +22,16 @@ pytestmark = pytest.mark.django_db
 def test_a_submission_invites_each_named_partner_once_covering_all_its_claims(submitted):
     invitation = invitation_of(submitted)
     assert ClaimInvitation.objects.filter(bid=submitted.bid).count() == 1
-    assert sorted(invitation.items.values_list("kind", flat=True)) == ["commitment", "partnership", "subcontract"]
+    assert sorted(invitation.items.values_list("kind", flat=True)) == [
+        "commitment",
+        "partnership",
+        "subcontract",
+    ]
     submitted.refresh()
     # Each claim waits for the partner, including the commitment (stored confirmed by default).
-    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {"unanswered"}
+    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {
+        "unanswered"
+    }
     assert (invitation.contact_name, invitation.contact_email) == ("Pat Jones", PARTNER_EMAIL)
     assert invitation.expires_at == submitted.bid.exercise.closes_at + ANSWER_PERIOD
 
@@ -63,24 +69,33 @@ def test_no_email_leaves_and_no_invitation_stays_for_a_submission_that_rolled_ba
     make_bid, django_capture_on_commit_callbacks
 ):
     made = make_bid()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            submit(made.bid)
-            raise RuntimeError("the portal failed after sending the signal")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        submit(made.bid)
+        raise RuntimeError("the portal failed after sending the signal")
     assert callbacks == []
     assert mail.outbox == []
     assert not ClaimInvitation.objects.filter(bid=made.bid).exists()
 
 
-def test_without_a_named_contact_the_partner_accounts_email_is_used(make_bid, django_capture_on_commit_callbacks):
+def test_without_a_named_contact_the_partner_accounts_email_is_used(
+    make_bid, django_capture_on_commit_callbacks
+):
     made = make_bid(email=False)
-    User.objects.create_user("partner-x", "x@partner.example", "pw-not-used-0", role=Role.PARTNER, organisation=made.partner)
+    User.objects.create_user(
+        "partner-x", "x@partner.example", "pw-not-used-0", role=Role.PARTNER, organisation=made.partner
+    )
     with django_capture_on_commit_callbacks(execute=True):
         submit(made.bid)
     assert [m.to for m in mail.outbox] == [["x@partner.example"]]
 
 
-def test_without_any_email_the_invitation_waits_for_a_printed_letter(make_bid, django_capture_on_commit_callbacks):
+def test_without_any_email_the_invitation_waits_for_a_printed_letter(
+    make_bid, django_capture_on_commit_callbacks
+):
     made = make_bid(email=False)
     with django_capture_on_commit_callbacks(execute=True):
         submit(made.bid)
@@ -90,11 +105,15 @@ def test_without_any_email_the_invitation_waits_for_a_printed_letter(make_bid, d
 
 
 def _confirm_all(invitation: ClaimInvitation) -> None:
-    reply = Reply("Pat Jones", "Chief executive", {i.pk: ItemAnswer("confirm") for i in invitation.items.all()})
+    reply = Reply(
+        "Pat Jones", "Chief executive", {i.pk: ItemAnswer("confirm") for i in invitation.items.all()}
+    )
     record_reply(invitation, reply)
 
 
-def test_an_unchanged_resubmission_sends_nothing_and_keeps_the_answers(submitted, django_capture_on_commit_callbacks):
+def test_an_unchanged_resubmission_sends_nothing_and_keeps_the_answers(
+    submitted, django_capture_on_commit_callbacks
+):
     invitation = invitation_of(submitted)
     token = tokens.current_token(invitation)
     _confirm_all(invitation)
@@ -103,7 +122,9 @@ def test_an_unchanged_resubmission_sends_nothing_and_keeps_the_answers(submitted
         submit(submitted.bid)
     assert len(mail.outbox) == 1  # only the first
     submitted.refresh()
-    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {"confirmed"}
+    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {
+        "confirmed"
+    }
     assert tokens.find(token) == invitation  # the same link still works
 
 
@@ -130,11 +151,15 @@ def test_a_changed_claim_is_asked_about_again_and_only_it_loses_its_answer(
     assert tokens.find(old_token) is None  # the earlier link stops working
     assert tokens.find(tokens.current_token(invitation_of(submitted))) is not None
     items = {i.kind: i for i in ClaimItem.objects.filter(invitation=invitation)}
-    assert items["partnership"].claim_pk == submitted.partnership.pk and items["partnership"].answer == "confirm"
+    assert (
+        items["partnership"].claim_pk == submitted.partnership.pk and items["partnership"].answer == "confirm"
+    )
     assert items["subcontract"].answer == ""
 
 
-def test_a_partner_the_bid_no_longer_names_loses_its_invitation(submitted, django_capture_on_commit_callbacks):
+def test_a_partner_the_bid_no_longer_names_loses_its_invitation(
+    submitted, django_capture_on_commit_callbacks
+):
     for model in (cm.Subcontract, cm.Partnership, cm.Commitment):
         model.objects.filter(bid=submitted.bid).delete()
     with django_capture_on_commit_callbacks(execute=True):

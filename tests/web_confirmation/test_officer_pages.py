@@ -35,16 +35,27 @@ def test_before_the_deadline_the_officer_sees_nothing_of_the_claims(submitted, s
     assert submitted.partner.name not in page and "£12,000" not in page
     invitation = invitation_of(submitted)
     key = submitted.bid.exercise.key
-    assert signed_in("officer").get(f"/exercises/{key}/claims/invitations/{invitation.pk}/letter/").status_code == 403
-    assert signed_in("officer").post(f"/exercises/{key}/claims/invitations/{invitation.pk}/resend/").status_code == 403
+    assert (
+        signed_in("officer").get(f"/exercises/{key}/claims/invitations/{invitation.pk}/letter/").status_code
+        == 403
+    )
+    assert (
+        signed_in("officer").post(f"/exercises/{key}/claims/invitations/{invitation.pk}/resend/").status_code
+        == 403
+    )
 
 
-def test_after_the_deadline_the_officer_sees_each_claims_state_and_the_dispute_reason(submitted, signed_in, clock):
+def test_after_the_deadline_the_officer_sees_each_claims_state_and_the_dispute_reason(
+    submitted, signed_in, clock
+):
     invitation = invitation_of(submitted)
     pk = invitation.items.get(kind="subcontract").pk
     Client().post(
         link_of(invitation),
-        answer_all(invitation, **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "We never agreed a subcontract."}),
+        answer_all(
+            invitation,
+            **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "We never agreed a subcontract."},
+        ),
     )
     _after_the_deadline(clock, submitted.bid.exercise)
     response = signed_in("officer").get(_claims_url(submitted))
@@ -94,7 +105,9 @@ def test_the_officer_prints_a_letter_with_the_link_written_out(submitted, signed
     assert invitation_of(submitted).letter_printed_by.role == Role.OFFICER
 
 
-def test_a_bidder_prints_the_letter_for_its_own_bid_only_where_there_is_no_email(make_bid, django_capture_on_commit_callbacks):
+def test_a_bidder_prints_the_letter_for_its_own_bid_only_where_there_is_no_email(
+    make_bid, django_capture_on_commit_callbacks
+):
     from .conftest import submit
 
     made = make_bid(key="T-2", email=False)
@@ -102,7 +115,9 @@ def test_a_bidder_prints_the_letter_for_its_own_bid_only_where_there_is_no_email
         submit(made.bid)
     invitation = invitation_of(made)
     url = f"/exercises/{made.bid.exercise.key}/claims/invitations/{invitation.pk}/letter/"
-    own = User.objects.create_user("bidder-t", "", "pw-not-used-0", role=Role.BIDDER, organisation=made.bid.bidder)
+    own = User.objects.create_user(
+        "bidder-t", "", "pw-not-used-0", role=Role.BIDDER, organisation=made.bid.bidder
+    )
     other = User.objects.filter(role=Role.BIDDER).exclude(organisation=made.bid.bidder).first()
     page = client_for(own).get(url)
     assert page.status_code == 200 and link_of(invitation) in page.content.decode()
@@ -126,12 +141,17 @@ def test_claims_for_bid_and_the_include_show_states_and_the_dispute(submitted):
     pk = invitation.items.get(kind="commitment").pk
     Client().post(
         link_of(invitation),
-        answer_all(invitation, **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "No volunteers from us."}),
+        answer_all(
+            invitation, **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "No volunteers from us."}
+        ),
     )
     views = {v.kind: v for v in claims_for_bid(submitted.bid)}
     assert set(views) == {"subcontract", "partnership", "commitment"}
     assert views["commitment"].disputed and views["commitment"].reason == "No volunteers from us."
-    assert views["subcontract"].state == "confirmed" and views["subcontract"].responder == "Pat Jones, Chief executive"
+    assert (
+        views["subcontract"].state == "confirmed"
+        and views["subcontract"].responder == "Pat Jones, Chief executive"
+    )
     html = Template('{% include "confirmation/includes/bid_claims.html" with bid=bid %}').render(
         Context({"bid": submitted.bid})
     )

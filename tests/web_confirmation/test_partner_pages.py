@@ -38,7 +38,9 @@ def test_confirming_every_claim_sets_the_states_and_records_who_answered(submitt
     response = Client().post(link, answer_all(invitation))
     assert response.status_code == 302 and response["Location"] == f"{link}?done=yes"
     submitted.refresh()
-    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {"confirmed"}
+    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {
+        "confirmed"
+    }
     events = list(AuditEvent.objects.filter(kind=AuditKind.CLAIM_CONFIRMED))
     assert len(events) == 3
     assert all(e.actor is None and e.details["responder_name"] == "Pat Jones" for e in events)
@@ -58,17 +60,24 @@ def test_a_dispute_without_a_reason_is_refused_and_what_was_typed_is_kept(submit
     assert "govuk-error-summary" in page and "Enter why claim 1 is wrong" in page
     assert f'href="#dispute-reason-{dispute_pk}"' in page
     assert 'value="Pat Q. Jones"' in page
-    assert f'id="answer-{dispute_pk}-dispute" name="answer-{dispute_pk}" type="radio" value="dispute" data-aria-controls="conditional-dispute-{dispute_pk}" checked' in page
+    assert (
+        f'id="answer-{dispute_pk}-dispute" name="answer-{dispute_pk}" type="radio" value="dispute" '
+        f'data-aria-controls="conditional-dispute-{dispute_pk}" checked' in page
+    )
     # Nothing was written: all or nothing.
     submitted.refresh()
-    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {"unanswered"}
+    assert {submitted.subcontract.state, submitted.partnership.state, submitted.commitment.state} == {
+        "unanswered"
+    }
     assert not AuditEvent.objects.filter(kind__startswith="claim_").exists()
 
 
 def test_a_dispute_with_a_reason_marks_the_claim_disputed(submitted):
     invitation = invitation_of(submitted)
     pk = invitation.items.get(kind="partnership").pk
-    data = answer_all(invitation, **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "We have no referral route."})
+    data = answer_all(
+        invitation, **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "We have no referral route."}
+    )
     assert Client().post(link_of(invitation), data).status_code == 302
     submitted.refresh()
     assert submitted.partnership.state == "disputed"
@@ -81,7 +90,11 @@ def test_an_amendment_counts_at_the_partners_figure_and_keeps_the_bids(submitted
     pk = invitation.items.get(kind="subcontract").pk
     data = answer_all(
         invitation,
-        **{f"answer-{pk}": "amend", f"amend-figure-{pk}": "£8,500", f"amend-reason-{pk}": "We agreed £8,500."},
+        **{
+            f"answer-{pk}": "amend",
+            f"amend-figure-{pk}": "£8,500",
+            f"amend-reason-{pk}": "We agreed £8,500.",
+        },
     )
     assert Client().post(link_of(invitation), data).status_code == 302
     submitted.refresh()
@@ -113,7 +126,9 @@ def test_an_answered_link_shows_the_answers_and_allows_a_change_until_it_expires
     changing = Client().get(f"{link}?change=yes").content.decode()
     assert 'value="confirm" checked' in changing and 'value="Chief executive"' in changing
     pk = invitation.items.get(kind="commitment").pk
-    data = answer_all(invitation, **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "No volunteers from us."})
+    data = answer_all(
+        invitation, **{f"answer-{pk}": "dispute", f"dispute-reason-{pk}": "No volunteers from us."}
+    )
     assert Client().post(link, data).status_code == 302
     submitted.refresh()
     assert submitted.commitment.state == "disputed"

@@ -66,7 +66,9 @@ def read_reply(data: Any, items: list[ClaimItem]) -> tuple[Reply, list[Problem]]
         pk = item.pk
         answer = str(data.get(f"answer-{pk}", ""))
         if answer not in Answer.values:
-            problems.append(Problem(f"answer-{pk}", f"Select whether you confirm, dispute or amend claim {number}"))
+            problems.append(
+                Problem(f"answer-{pk}", f"Select whether you confirm, dispute or amend claim {number}")
+            )
             continue
         if answer == Answer.CONFIRM:
             reply.answers[pk] = ItemAnswer(answer)
@@ -76,7 +78,10 @@ def read_reply(data: Any, items: list[ClaimItem]) -> tuple[Reply, list[Problem]]
                 problems.append(Problem(f"dispute-reason-{pk}", f"Enter why claim {number} is wrong"))
             elif len(reason) > REASON_LIMIT:
                 problems.append(
-                    Problem(f"dispute-reason-{pk}", f"The reason for claim {number} must be {REASON_LIMIT:,} characters or fewer")
+                    Problem(
+                        f"dispute-reason-{pk}",
+                        f"The reason for claim {number} must be {REASON_LIMIT:,} characters or fewer",
+                    )
                 )
             else:
                 reply.answers[pk] = ItemAnswer(answer, reason=reason)
@@ -84,7 +89,9 @@ def read_reply(data: Any, items: list[ClaimItem]) -> tuple[Reply, list[Problem]]
             amended, amend_problems = _read_amendment(data, item, number)
             problems += amend_problems
             if not amend_problems:
-                reply.answers[pk] = ItemAnswer(answer, reason=str(data.get(f"amend-reason-{pk}", "")).strip(), amended=amended)
+                reply.answers[pk] = ItemAnswer(
+                    answer, reason=str(data.get(f"amend-reason-{pk}", "")).strip(), amended=amended
+                )
     if not reply.responder_name:
         problems.append(Problem("responder-name", "Enter your name"))
     elif len(reply.responder_name) > NAME_LIMIT:
@@ -108,7 +115,11 @@ def _read_amendment(data: Any, item: ClaimItem, number: int) -> tuple[dict[str, 
         value = read_number(figure_text)
         if value is None:
             unit = "pounds a year, like 12,000" if item.kind == "subcontract" else "a year, like 40"
-            problems.append(Problem(f"amend-figure-{pk}", f"The correct figure for claim {number} must be a number of {unit}"))
+            problems.append(
+                Problem(
+                    f"amend-figure-{pk}", f"The correct figure for claim {number} must be a number of {unit}"
+                )
+            )
         else:
             amended[figure_name] = value
     if description:
@@ -119,11 +130,22 @@ def _read_amendment(data: Any, item: ClaimItem, number: int) -> tuple[dict[str, 
         problems.append(Problem(where, f"Enter {what} for claim {number}"))
     elif not problems and all(item.claimed.get(k) == v for k, v in amended.items()):
         where = f"amend-figure-{pk}" if figure_name and figure_name in amended else f"amend-description-{pk}"
-        problems.append(Problem(where, f"What you entered for claim {number} is what the bid says: select Confirm instead, or change it"))
+        problems.append(
+            Problem(
+                where,
+                f"What you entered for claim {number} is what the bid says: "
+                "select Confirm instead, or change it",
+            )
+        )
     if not reason:
         problems.append(Problem(f"amend-reason-{pk}", f"Enter why claim {number} needs amending"))
     elif len(reason) > REASON_LIMIT:
-        problems.append(Problem(f"amend-reason-{pk}", f"The reason for claim {number} must be {REASON_LIMIT:,} characters or fewer"))
+        problems.append(
+            Problem(
+                f"amend-reason-{pk}",
+                f"The reason for claim {number} must be {REASON_LIMIT:,} characters or fewer",
+            )
+        )
     return amended, problems
 
 
@@ -145,8 +167,10 @@ def record_reply(invitation: ClaimInvitation, reply: Reply, *, user: Any = None)
     """
     now = clock.now()
     with transaction.atomic():
-        locked = ClaimInvitation.objects.select_for_update().select_related("bid__exercise", "bid__bidder", "organisation").get(
-            pk=invitation.pk
+        locked = (
+            ClaimInvitation.objects.select_for_update()
+            .select_related("bid__exercise", "bid__bidder", "organisation")
+            .get(pk=invitation.pk)
         )
         items = list(locked.items.select_for_update().order_by("pk"))
         if {item.pk for item in items} != set(reply.answers):
@@ -187,9 +211,12 @@ def record_reply(invitation: ClaimInvitation, reply: Reply, *, user: Any = None)
             record_event(
                 AUDIT_KIND[given.answer],
                 actor=user,
-                actor_label=None if user is not None else f"{reply.responder_name} ({reply.responder_role}), {locked.organisation.name}",
+                actor_label=None
+                if user is not None
+                else f"{reply.responder_name} ({reply.responder_role}), {locked.organisation.name}",
                 exercise_key=locked.bid.exercise.key,
-                summary=f"{locked.organisation.name} {Answer(given.answer).label.lower()} a claim in bid {locked.bid.key}: {before}",
+                summary=f"{locked.organisation.name} {Answer(given.answer).label.lower()} "
+                f"a claim in bid {locked.bid.key}: {before}",
                 details=details,
             )
         locked.answered_at = now

@@ -155,9 +155,10 @@ def describe(kind: str, values: dict[str, Any], bidder: str) -> str:
 
 def amount_field(kind: str) -> str | None:
     """The claim's number a partner may correct, if it has one."""
-    return {ClaimKind.SUBCONTRACT.value: "amount_per_year", ClaimKind.COMMITMENT.value: "quantity_per_year"}.get(
-        kind
-    )
+    return {
+        ClaimKind.SUBCONTRACT.value: "amount_per_year",
+        ClaimKind.COMMITMENT.value: "quantity_per_year",
+    }.get(kind)
 
 
 def amount_is_money(kind: str, values: dict[str, Any]) -> bool:

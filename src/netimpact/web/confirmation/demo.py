@@ -23,7 +23,10 @@ from .models import Answer, ClaimItem
 DEMO_OPEN_FOR = timedelta(days=28)
 DEMO_RESPONDER = ("Sam Okafor", "Partnerships manager")  # fictional
 DEMO_DISPUTE_REASON = "We have not agreed to this. We spoke to the bidder once but signed nothing."
-ANSWER_OF_STATE = {ClaimState.CONFIRMED.value: Answer.CONFIRM.value, ClaimState.DISPUTED.value: Answer.DISPUTE.value}
+ANSWER_OF_STATE = {
+    ClaimState.CONFIRMED.value: Answer.CONFIRM.value,
+    ClaimState.DISPUTED.value: Answer.DISPUTE.value,
+}
 
 
 @transaction.atomic
@@ -31,9 +34,9 @@ def invite_demo_partners(exercise_key: str) -> int:
     """Create the demo exercise's invitations, answered to match the stored claim states; returns how many."""
     now = clock.now()
     count = 0
-    for bid in cm.Bid.objects.filter(exercise__key=exercise_key, status=cm.BidStatus.SUBMITTED).select_related(
-        "exercise", "bidder"
-    ):
+    for bid in cm.Bid.objects.filter(
+        exercise__key=exercise_key, status=cm.BidStatus.SUBMITTED
+    ).select_related("exercise", "bidder"):
         stored = {
             (kind, row.pk): row.state for rows in claims.claims_by_partner(bid).values() for kind, row in rows
         }

@@ -76,7 +76,7 @@ def _partner_account(organisation: Organisation) -> User | None:
 
 
 def invite_partners(bid: cm.Bid, *, send: bool = True) -> list[InvitationOutcome]:
-    """Create or refresh the bid's invitations (inside the caller's transaction); email new links on commit."""
+    """Create or refresh the bid's invitations inside the caller's transaction; email new links on commit."""
     outcomes: list[InvitationOutcome] = []
     with transaction.atomic():
         grouped = claims.claims_by_partner(bid)
@@ -92,7 +92,9 @@ def invite_partners(bid: cm.Bid, *, send: bool = True) -> list[InvitationOutcome
     return outcomes
 
 
-def _refresh(bid: cm.Bid, organisation: Organisation, rows: list[tuple[str, claims.ClaimRow]]) -> InvitationOutcome:
+def _refresh(
+    bid: cm.Bid, organisation: Organisation, rows: list[tuple[str, claims.ClaimRow]]
+) -> InvitationOutcome:
     now = clock.now()
     contact = contact_for(bid, organisation)
     invitation = ClaimInvitation.objects.filter(bid=bid, organisation=organisation).first()
@@ -107,7 +109,7 @@ def _refresh(bid: cm.Bid, organisation: Organisation, rows: list[tuple[str, clai
     invitation.expires_at = expiry_for(bid.exercise, now)
 
     earlier: dict[tuple[str, tuple[tuple[str, str], ...]], list[ClaimItem]] = defaultdict(list)
-    for item in (invitation.items.all() if not created else []):
+    for item in invitation.items.all() if not created else []:
         earlier[(item.kind, claims.fingerprint(item.figures_now))].append(item)
 
     kept: list[tuple[ClaimItem, str, claims.ClaimRow]] = []
@@ -126,14 +128,16 @@ def _refresh(bid: cm.Bid, organisation: Organisation, rows: list[tuple[str, clai
     # Drop every earlier item not carried over (changed or removed claims), then re-point the kept ones
     # (a portal may have saved the claim rows again under new keys).
     ClaimItem.objects.filter(invitation=invitation).exclude(pk__in=[item.pk for item, _, _ in kept]).delete()
-    for item, kind, row in kept:
+    for item, _kind, row in kept:
         if item.claim_pk != row.pk:
             item.claim_pk = row.pk
             item.save(update_fields=["claim_pk"])
         state = STATE_OF_ANSWER[item.answer].value if item.answer else ClaimState.UNANSWERED.value
         _set_state(row, state)
     for kind, row in fresh:
-        ClaimItem.objects.create(invitation=invitation, kind=kind, claim_pk=row.pk, claimed=claims.figures(kind, row))
+        ClaimItem.objects.create(
+            invitation=invitation, kind=kind, claim_pk=row.pk, claimed=claims.figures(kind, row)
+        )
         _set_state(row, ClaimState.UNANSWERED.value)
     return InvitationOutcome(invitation, created, asked_again)
 
@@ -151,7 +155,9 @@ def link_for(token: str) -> str:
 def resend(invitation: ClaimInvitation) -> bool:
     """A new link for the invitation, emailed if there is an address (the earlier link stops working)."""
     with transaction.atomic():
-        invitation.contact_email = invitation.contact_email or contact_for(invitation.bid, invitation.organisation).email
+        invitation.contact_email = (
+            invitation.contact_email or contact_for(invitation.bid, invitation.organisation).email
+        )
         invitation.expires_at = max(invitation.expires_at, expiry_for(invitation.bid.exercise))
         tokens.issue(invitation)
         invitation.save()
@@ -192,7 +198,9 @@ def send_invitation_email(invitation_pk: int) -> None:
 def letter_context(invitation: ClaimInvitation, token: str) -> dict[str, object]:
     """What the email and the printable letter say."""
     bid = invitation.bid
-    rows = {(kind, row.pk): row for kind, row in claims.claims_by_partner(bid).get(invitation.organisation_id, [])}
+    rows = {
+        (kind, row.pk): row for kind, row in claims.claims_by_partner(bid).get(invitation.organisation_id, [])
+    }
     sentences = [
         claims.describe(item.kind, item.figures_now, bid.bidder.name)
         for item in invitation.items.all()

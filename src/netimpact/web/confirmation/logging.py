@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-# /confirm/<token>/ and anything after it; the partner's signed-in pages (/confirm/your-claims/) hold no token.
+# /confirm/<token>/; the signed-in partner's pages (/confirm/your-claims/) hold no token.
 TOKEN_IN_PATH = re.compile(r"(/confirm/)(?!your-claims/)[A-Za-z0-9_\-]{8,}")
 REDACTED = r"\1[token]"
 

@@ -72,7 +72,9 @@ class ClaimInvitation(models.Model):
     class Meta:
         ordering = ("bid", "organisation__name", "pk")
         constraints = (
-            models.UniqueConstraint(fields=["bid", "organisation"], name="one_invitation_per_partner_per_bid"),
+            models.UniqueConstraint(
+                fields=["bid", "organisation"], name="one_invitation_per_partner_per_bid"
+            ),
             models.CheckConstraint(condition=~Q(token_hash=""), name="invitation_token_hash_set"),
         )
 
@@ -97,7 +99,9 @@ class ClaimItem(models.Model):
     answer = models.CharField(max_length=16, choices=Answer.choices, blank=True)
     reason = models.TextField(blank=True, help_text="Why the partner disputed or amended it.")
     amended = models.JSONField(
-        null=True, blank=True, help_text="The partner's figures, for an amended claim; `claimed` keeps the bid's."
+        null=True,
+        blank=True,
+        help_text="The partner's figures, for an amended claim; `claimed` keeps the bid's.",
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     responder_name = models.CharField(max_length=200, blank=True)

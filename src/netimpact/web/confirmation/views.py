@@ -93,7 +93,9 @@ def your_claims(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def answer_as_partner(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = (
-        ClaimInvitation.objects.select_related("bid__exercise", "bid__bidder", "organisation").filter(pk=pk).first()
+        ClaimInvitation.objects.select_related("bid__exercise", "bid__bidder", "organisation")
+        .filter(pk=pk)
+        .first()
     )
     organisation_pk = getattr(request.user, "organisation_id", None)
     if invitation is None or organisation_pk is None or invitation.organisation_id != organisation_pk:
@@ -107,7 +109,9 @@ def _answer_page(request: HttpRequest, invitation: ClaimInvitation, here: str, u
     bid = invitation.bid
     base: dict[str, Any] = {"invitation": invitation, "bid": bid, "here": here, "signed_in": user is not None}
     if bid.status != cm.BidStatus.SUBMITTED:
-        return render(request, "confirmation/link_problem.html", {**base, "problem": "not_submitted"}, status=409)
+        return render(
+            request, "confirmation/link_problem.html", {**base, "problem": "not_submitted"}, status=409
+        )
     items = list(invitation.items.order_by("pk"))
     answered = bool(items) and all(item.answer for item in items)
     views = [_item_view(item, invitation, n) for n, item in enumerate(items, 1)]
@@ -136,7 +140,8 @@ def _answer_page(request: HttpRequest, invitation: ClaimInvitation, here: str, u
                 problems = [
                     Problem(
                         f"answer-{items[0].pk}" if items else "responder-name",
-                        "The bid's claims changed while you were answering: check them below and answer again",
+                        "The bid's claims changed while you were answering: "
+                        "check them below and answer again",
                     )
                 ]
                 return _form(request, base, invitation, problems, request.POST, status=409)
@@ -239,7 +244,9 @@ def exercise_claims(request: HttpRequest, key: str) -> HttpResponse:
     ):
         by_bid.setdefault(invitation.bid_id, []).append(invitation)
     rows = [{"bid": bid, "invitations": by_bid.get(bid.pk, [])} for bid in bids]
-    return render(request, "confirmation/exercise_claims.html", {"exercise": exercise, "rows": rows, "now": clock.now()})
+    return render(
+        request, "confirmation/exercise_claims.html", {"exercise": exercise, "rows": rows, "now": clock.now()}
+    )
 
 
 @access_rule(Officer)
