@@ -165,3 +165,19 @@ def test_a_partner_the_bid_no_longer_names_loses_its_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         submit(submitted.bid)
     assert not ClaimInvitation.objects.filter(bid=submitted.bid).exists()
+
+
+def test_a_resubmission_naming_a_new_contact_email_sends_the_link_there(
+    make_bid, django_capture_on_commit_callbacks
+):
+    made = make_bid(email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(made.bid)
+    assert mail.outbox == []
+    cm.PartnerContact.objects.create(
+        bid=made.bid, organisation=made.partner, name="Ali", email="ali@p.example"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(made.bid)
+    assert [m.to for m in mail.outbox] == [["ali@p.example"]]
+    assert invitation_of(made).contact_email == "ali@p.example"

@@ -117,6 +117,33 @@ def test_an_amendment_needs_a_figure_that_is_a_number_and_a_reason(submitted):
     assert 'value="lots"' in page
 
 
+def test_every_claim_needs_an_answer_and_a_partnership_is_amended_by_its_description(submitted):
+    invitation = invitation_of(submitted)
+    link = link_of(invitation)
+    pk = invitation.items.get(kind="partnership").pk
+    data = answer_all(invitation)
+    del data[f"answer-{pk}"]
+    data["responder-role"] = ""
+    response = Client().post(link, data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Select whether you confirm, dispute or amend claim 2" in page
+    assert "Enter your role at your organisation" in page
+    data = answer_all(
+        invitation,
+        **{
+            f"answer-{pk}": "amend",
+            f"amend-description-{pk}": "Referrals for people leaving hospital only",
+            f"amend-reason-{pk}": "Narrower than the bid says",
+        },
+    )
+    assert Client().post(link, data).status_code == 302
+    submitted.refresh()
+    assert submitted.partnership.state == "confirmed"
+    assert submitted.partnership.description == "Referrals for people leaving hospital only"
+    assert submitted.partnership.mechanism == "referral_route"
+
+
 def test_an_answered_link_shows_the_answers_and_allows_a_change_until_it_expires(submitted, clock):
     invitation = invitation_of(submitted)
     link = link_of(invitation)

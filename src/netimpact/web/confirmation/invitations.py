@@ -43,7 +43,7 @@ class Contact:
 class InvitationOutcome:
     invitation: ClaimInvitation
     created: bool
-    asked_again: bool  # a new or changed claim: a new link goes out
+    asked_again: bool  # a new or changed claim, or a new address: a new link goes out
 
 
 def expiry_for(exercise: cm.Exercise, at: datetime | None = None) -> datetime:
@@ -101,6 +101,8 @@ def _refresh(
     created = invitation is None
     if invitation is None:
         invitation = ClaimInvitation(bid=bid, organisation=organisation, created_at=now)
+    # A new address (the bidder named a contact it had not named before): the link goes to it.
+    new_address = not created and bool(contact.email) and contact.email != invitation.contact_email
     invitation.contact_name, invitation.contact_email, invitation.contact_phone = (
         contact.name,
         contact.email,
@@ -121,7 +123,7 @@ def _refresh(
         else:
             fresh.append((kind, row))
 
-    asked_again = created or bool(fresh)
+    asked_again = created or bool(fresh) or new_address
     if asked_again:
         tokens.issue(invitation)  # a new link: the earlier one, if any, stops working
     invitation.save()
