@@ -98,7 +98,7 @@ def test_the_officers_view_the_letter_and_the_partners_list_pass_axe(site, page)
     invite_demo_partners(city.exercise.id)
     axe = Axe()
     failures: list[str] = []
-    for username in ("officer", "partner"):
+    for username in ("officer", "partner", "bidder1"):
         page.goto(url + reverse("accounts:login"))
         page.fill("#id_username", username)
         page.fill("#id_password", passwords[username])
@@ -112,8 +112,13 @@ def test_the_officers_view_the_letter_and_the_partners_list_pass_axe(site, page)
             page.goto(url + reverse("confirmation:letter", args=[key, invitation.pk]))
             failures += _axe_failures(axe, page, "printable letter")
             page.context.clear_cookies()
-        else:
+        elif username == "partner":
             page.goto(url + reverse("confirmation:your_claims"))
             assert page.locator("h2").count() >= 1
             failures += _axe_failures(axe, page, "partner's list")
+            page.context.clear_cookies()
+        else:
+            page.goto(url + reverse("confirmation:bidder_invitations", args=[city.exercise.id]))
+            assert page.locator("tbody tr").count() >= 1
+            failures += _axe_failures(axe, page, "bidder's invitations")
     assert failures == []

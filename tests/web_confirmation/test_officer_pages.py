@@ -157,3 +157,24 @@ def test_claims_for_bid_and_the_include_show_states_and_the_dispute(submitted):
     )
     assert html.count("govuk-tag--green") == 2 and html.count("govuk-tag--red") == 1
     assert "Disputed by the partner:" in html and "No volunteers from us." in html
+
+
+def test_a_bidder_sees_its_own_bids_invitations_with_letters_only_where_there_is_no_email(
+    make_bid, django_capture_on_commit_callbacks, signed_in
+):
+    from .conftest import submit
+
+    made = make_bid(key="T-3", email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(made.bid)
+    invitation = invitation_of(made)
+    url = f"/exercises/{made.bid.exercise.key}/claims/your-bids/"
+    own = User.objects.create_user(
+        "bidder-u", "", "pw-not-used-0", role=Role.BIDDER, organisation=made.bid.bidder
+    )
+    page = client_for(own).get(url).content.decode()
+    assert made.partner.name in page and f"/claims/invitations/{invitation.pk}/letter/" in page
+    other = User.objects.filter(role=Role.BIDDER).exclude(organisation=made.bid.bidder).first()
+    assert made.partner.name not in client_for(other).get(url).content.decode()
+    for role in ("officer", "panel", "partner"):
+        assert signed_in(role).get(url).status_code == 403

@@ -11,6 +11,8 @@ urlpatterns = [
     path("confirm/<str:token>/", views.respond, name="respond"),
     # The officer's pages, beside the exercise's own.
     path("exercises/<str:key>/claims/", views.exercise_claims, name="exercise_claims"),
+    # A bidder's own bids' invitations, with the printable letters it may print (the portal links here).
+    path("exercises/<str:key>/claims/your-bids/", views.bidder_invitations, name="bidder_invitations"),
     path("exercises/<str:key>/claims/invitations/<int:pk>/resend/", views.resend_invitation, name="resend"),
     path("exercises/<str:key>/claims/invitations/<int:pk>/letter/", views.letter, name="letter"),
 ]

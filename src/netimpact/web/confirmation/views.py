@@ -249,6 +249,27 @@ def exercise_claims(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+@access_rule(Bidder)
+@require_http_methods(["GET"])
+def bidder_invitations(request: HttpRequest, key: str) -> HttpResponse:
+    """The bidder's own submitted bids in the exercise: who was asked, how, and whether they answered."""
+    exercise = _exercise_or_404(key)
+    organisation_pk = getattr(request.user, "organisation_id", None)
+    found = (
+        ClaimInvitation.objects.filter(
+            bid__exercise=exercise, bid__bidder_id=organisation_pk, bid__status=cm.BidStatus.SUBMITTED
+        )
+        .select_related("bid", "organisation")
+        .prefetch_related("items")
+        .order_by("bid__key", "organisation__name")
+        if organisation_pk is not None
+        else ClaimInvitation.objects.none()
+    )
+    return render(
+        request, "confirmation/bidder_invitations.html", {"exercise": exercise, "invitations": found}
+    )
+
+
 @access_rule(Officer)
 @require_POST
 def resend_invitation(request: HttpRequest, key: str, pk: int) -> HttpResponse:
