@@ -11,6 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # --- Commissioning (exercises, bids, partner confirmation, panel scoring): a later issue adds
     # --- path("exercises/", include("netimpact.web.commissioning.urls")) here.
+    # Partner confirmation (netimpact.web.confirmation): confirm/<token>/ for partners, and
+    # exercises/<key>/claims/ for officers; before commissioning's exercises/ so its routes come first.
+    path("", include("netimpact.web.confirmation.urls")),
     path("exercises/", include("netimpact.web.commissioning.urls")),
     # An exercise's audit trail (netimpact.web.audit): every recorded event about it, newest first.
     path("exercises/<str:key>/history/", include("netimpact.web.audit.urls")),

@@ -41,6 +41,10 @@ def register_notice(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated and getattr(user, "role", None) in EXERCISE_ROLES:
         in_exercises = bool(match) and match.namespace == "commissioning"
         navigation.append(NavigationItem("Exercises", reverse("commissioning:exercises"), in_exercises))
+    if user is not None and user.is_authenticated and getattr(user, "role", None) == "partner":
+        # A partner's own page: every claim a submitted bid makes about its organisation.
+        in_claims = bool(match) and match.namespace == "confirmation"
+        navigation.append(NavigationItem("Claims about you", reverse("confirmation:your_claims"), in_claims))
     # Lazy, so a page that never renders a template does not pay for the query.
     return {"register_is_fictional": _Lazy(register_is_fictional), "service_navigation": navigation}
 

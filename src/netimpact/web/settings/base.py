@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "netimpact.web.register",
     "netimpact.web.commissioning",
     "netimpact.web.audit",
+    "netimpact.web.confirmation",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -96,6 +97,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "netimpact@localhost")
+# The site's address as people outside reach it: links in emails (e.g. partner confirmation) start with it.
+NETIMPACT_SITE_URL = os.environ.get("NETIMPACT_SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -106,6 +109,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Confirmation links carry their token in the path: the filter writes it as [token] in every log line.
+    "filters": {"confirmation_tokens": {"()": "netimpact.web.confirmation.logging.RedactConfirmationTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["confirmation_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("NETIMPACT_LOG_LEVEL", "INFO")},
+    # Django logs request paths here (a 404's "Not Found: /confirm/…/", the development server's request
+    # lines): the filter is on the loggers too, since their records may not reach the console handler.
+    "loggers": {
+        "django.request": {"filters": ["confirmation_tokens"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["confirmation_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

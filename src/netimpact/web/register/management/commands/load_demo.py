@@ -16,6 +16,7 @@ from django.urls import reverse
 from netimpact.domain.demo_city import DEFAULT_SEED, build_demo_city
 from netimpact.web.accounts.demo import create_demo_users
 from netimpact.web.commissioning.store import ExerciseError, save_demo_city
+from netimpact.web.confirmation.demo import invite_demo_partners
 from netimpact.web.register.store import RegisterError
 
 Login = tuple[str, str, str]  # (role label, username, password)
@@ -28,7 +29,10 @@ def load_demo(seed: int = DEFAULT_SEED) -> list[Login]:
     city = build_demo_city(seed)
     with transaction.atomic():
         save_demo_city(city)
-        return list(create_demo_users(city.exercise.id, city.bids))
+        logins = list(create_demo_users(city.exercise.id, city.bids))
+        # Each named partner's confirmation link, answered to match the demo's claim states.
+        invite_demo_partners(city.exercise.id)
+        return logins
 
 
 def describe_logins(logins: list[Login]) -> list[str]:
