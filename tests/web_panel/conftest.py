@@ -3,6 +3,7 @@ person, and helpers that declare and score the way a member does through the pag
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -95,6 +96,12 @@ def score_form(
         data[f"justification-{q.pk}"] = f"{text} {n + 1}" if text else ""
         data[f"version-{q.pk}"] = str(versions[n] if versions else 0)
     return data
+
+
+def page_versions(page: str, panel: Panel, prefix: str = "version") -> list[int]:
+    """The versions a scoring page's hidden fields carry, in question order."""
+    found = dict(re.findall(rf'name="{prefix}-(\d+)" value="(\d+)"', page))
+    return [int(found[str(q.pk)]) for q in panel.questions]
 
 
 def score_and_submit(client: Client, panel: Panel, bid: cm.Bid, scores: list[int], text: str = "Because"):

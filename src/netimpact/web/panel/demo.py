@@ -21,6 +21,9 @@ def seat_demo_panel(exercise_key: str) -> list[str]:
     names = [username for username, _ in PANEL]
     for member in User.objects.filter(username__in=names):
         PanelMembership.objects.get_or_create(
-            exercise=exercise, member=member, defaults={"added_by": officer, "added_at": clock.now()}
+            exercise=exercise,
+            member=member,
+            # Seated when the exercise was published (a fixed time), so reloading the demo is the same.
+            defaults={"added_by": officer, "added_at": exercise.published_at or clock.now()},
         )
     return names

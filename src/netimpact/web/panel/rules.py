@@ -234,9 +234,7 @@ def _write_member_score(
     now: Any,
 ) -> bool:
     """Write one score if it is still at the version the page read; False if another save came first."""
-    if entry.version == 0:
-        if current is not None:
-            return False
+    if current is None:  # nothing stored to overwrite, whatever version the page read
         try:
             with transaction.atomic():
                 pm.MemberScore.objects.create(
@@ -250,6 +248,8 @@ def _write_member_score(
         except IntegrityError:
             return False  # another tab created it between our read and our write
         return True
+    if entry.version == 0:  # the page was read before the first save: that save came after it
+        return False
     changed = pm.MemberScore.objects.filter(
         membership=membership,
         bid=bid,
@@ -442,7 +442,9 @@ def _lock(moderated: pm.ModeratedScore, by: User, now: Any) -> None:
             "action": "locked",
         },
     )
-    update_quality_score(bid)
+    agreed = quality_score(bid)
+    if agreed is not None:  # the last question of the bid locked: the panel's score replaces any other
+        cm.Bid.objects.filter(pk=bid.pk).update(quality_score=agreed)
 
 
 def unlock(moderated: pm.ModeratedScore, by: User, reason: str) -> None:
@@ -480,7 +482,8 @@ def unlock(moderated: pm.ModeratedScore, by: User, reason: str) -> None:
                 "reason": reason.strip(),
             },
         )
-        update_quality_score(bid)
+        # No longer agreed: the award score must not read a quality score the panel may change.
+        cm.Bid.objects.filter(pk=bid.pk).update(quality_score=None)
 
 
 def quality_score(bid: cm.Bid) -> float | None:
@@ -498,9 +501,3 @@ def quality_score(bid: cm.Bid) -> float | None:
         return None
     achieved = sum(q.weight * locked[q.pk].score / q.max_score for q in questions if q.max_score > 0)
     return min(1.0, max(0.0, achieved / total_weight))
-
-
-def update_quality_score(bid: cm.Bid) -> None:
-    """Set the bid's quality score from the locked moderated scores (None while any is unlocked): the
-    award score the engine computes reads it."""
-    cm.Bid.objects.filter(pk=bid.pk).update(quality_score=quality_score(bid))
