@@ -244,6 +244,7 @@ def declaration(request: HttpRequest, key: str) -> HttpResponse:
             "org": org,
             "answer": values.get(f"interest-{org.pk}", ""),
             "details": values.get(f"details-{org.pk}", ""),
+            "details_error": f"details-{org.pk}" in {p["field"] for p in problems},
             "error": next(
                 (
                     p["message"]
