@@ -95,7 +95,7 @@ def test_two_members_score_and_the_officer_moderates_and_locks(panel_site, brows
     for name, (_, page) in members.items():
         page.goto(score_url)
         _fill_scores(page, questions, MEMBER_SCORES[name], name)
-    for name, (_, page) in members.items():
+    for _, page in members.values():
         page.click("#save-draft")
         assert page.locator(".govuk-notification-banner--success").is_visible()
     assert pm.MemberScore.objects.filter(bid=first, score__isnull=False).count() == 2 * len(questions)
