@@ -248,3 +248,12 @@ def test_the_quality_score_waits_for_every_question(scored, officer):
     bid.refresh_from_db()
     assert bid.quality_score == pytest.approx(0.80)  # unchanged from the demo: not every question locked
     assert rules.quality_score(bid) is None
+
+
+def test_a_score_given_before_declaring_an_interest_is_left_out_of_moderation(scored, officer, panel1):
+    national = scored.bid("demo-bid-national")
+    declare(panel1, scored, {national.key: "A new consultancy contract with them."})
+    _open(officer, scored, "")
+    page = officer.get(scored.url("moderate_bid", national.key)).content.decode()
+    assert "panel2 on demo-bid-national 1" in page
+    assert "panel1 on demo-bid-national 1" not in page

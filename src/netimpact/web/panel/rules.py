@@ -337,12 +337,18 @@ def open_moderation(exercise: cm.Exercise, by: User, reason: str) -> pm.Moderati
 
 
 def submitted_scores(exercise: cm.Exercise) -> list[pm.MemberScore]:
-    """Every member's submitted score: for the moderation meeting only (callers check it is open)."""
-    return list(
+    """Every member's submitted score: for the moderation meeting only (callers check it is open).
+    A score of a bid whose bidder the member has since declared an interest in is left out."""
+    scores = list(
         pm.MemberScore.objects.filter(membership__exercise=exercise, status=pm.ScoreStatus.SUBMITTED)
-        .select_related("membership__member")
+        .select_related("membership__member", "bid")
         .order_by("membership__member__username")
     )
+    conflicts = {
+        seat.pk: conflicted_organisation_ids(seat)
+        for seat in pm.PanelMembership.objects.filter(exercise=exercise)
+    }
+    return [s for s in scores if s.bid.bidder_id not in conflicts.get(s.membership_id, set())]
 
 
 @dataclass(frozen=True, slots=True)
