@@ -179,7 +179,7 @@ def members(request: HttpRequest, key: str) -> HttpResponse:
     seat = _seat(request, key)
     chosen = User.objects.filter(pk__in=[v for v in request.POST.getlist("members") if v.isdigit()])
     try:
-        rules.set_members(seat.exercise, chosen, request.user)  # type: ignore[arg-type]
+        rules.set_members(seat.exercise, chosen, request.user)
     except rules.PanelRuleError as error:
         messages.error(request, str(error))
     else:
@@ -473,7 +473,7 @@ def _open_moderation(request: HttpRequest, key: str) -> HttpResponse:
         raise PermissionDenied("The commissioning officer chairs moderation and opens it.")
     reason = request.POST.get("reason", "")
     try:
-        rules.open_moderation(seat.exercise, request.user, reason)  # type: ignore[arg-type]
+        rules.open_moderation(seat.exercise, request.user, reason)
     except BidsSealed:
         return _sealed(request, seat)
     except rules.PanelRuleError as error:
@@ -588,7 +588,7 @@ def save_moderated(request: HttpRequest, key: str, bid_key: str, question_pk: in
     typed = {question.pk: {"score": entry.score, "rationale": entry.rationale, "version": entry.version}}
     number = _questions(seat.exercise).index(question) + 1
     try:
-        rules.save_moderated(bid, question, entry, request.user, lock=lock)  # type: ignore[arg-type]
+        rules.save_moderated(bid, question, entry, request.user, lock=lock)
     except rules.StaleModeratedScore as stale:
         typed[question.pk]["version"] = stale.stored.version
         problems = [
@@ -621,7 +621,7 @@ def unlock_moderated(request: HttpRequest, key: str, bid_key: str, question_pk: 
     moderated = get_object_or_404(pm.ModeratedScore, bid=bid, question=question)
     number = _questions(seat.exercise).index(question) + 1
     try:
-        rules.unlock(moderated, request.user, request.POST.get("reason", ""))  # type: ignore[arg-type]
+        rules.unlock(moderated, request.user, request.POST.get("reason", ""))
     except rules.PanelRuleError as error:
         problems = [_problem(question, "reason", f"Question {number}: {error}")]
         return _moderation_bid_page(request, seat, bid, problems=problems, status=400)
