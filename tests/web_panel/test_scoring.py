@@ -240,3 +240,10 @@ def test_progress_counts_scored_answers_per_member(panel, panel1, panel2, office
     assert "7 of 15" in page  # panel1: 5 + 2 of 3 bids × 5 questions
     assert "0 of 10" in page  # panel2 scores two bids (an interest in the third)
     assert "1 of 3" in page and "0 of 2" in page  # bids submitted
+
+
+def test_the_scoring_page_shows_what_partners_said_about_the_bids_claims(panel, panel1):
+    declare(panel1, panel)
+    page = panel1.get(panel.url("score_bid", "demo-bid-regional")).content.decode()
+    assert 'id="claims"' in page
+    assert "Disputed by the partner" in page  # the peer group disputes the regional bid's subcontract
