@@ -17,6 +17,8 @@ urlpatterns = [
     path("exercises/", include("netimpact.web.commissioning.urls")),
     # An exercise's audit trail (netimpact.web.audit): every recorded event about it, newest first.
     path("exercises/<str:key>/history/", include("netimpact.web.audit.urls")),
+    # The evaluation panel (netimpact.web.panel): declarations, members' scores, moderation and locking.
+    path("exercises/<str:key>/panel/", include("netimpact.web.panel.urls")),
 ]
 
 # Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html.

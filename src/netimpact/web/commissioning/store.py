@@ -23,6 +23,7 @@ from netimpact.web.register import models as register
 from netimpact.web.register.store import Codes, RegisterError, clear_register, grouped, save_ecosystem
 
 from . import models as m
+from .demo_answers import save_demo_answers
 from .sealing import BidsSealed
 
 
@@ -69,6 +70,8 @@ def save_demo_city(city: DemoCityLike) -> None:
             if deadline
             else None,
         )
+        # The demo bids' answers to the quality questions, for the panel to score (fixed text).
+        save_demo_answers()
 
 
 # ------------------------------------------------------------------------------------------- saving

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "netimpact.web.commissioning",
     "netimpact.web.audit",
     "netimpact.web.confirmation",
+    "netimpact.web.panel",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

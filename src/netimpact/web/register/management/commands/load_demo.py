@@ -17,6 +17,7 @@ from netimpact.domain.demo_city import DEFAULT_SEED, build_demo_city
 from netimpact.web.accounts.demo import create_demo_users
 from netimpact.web.commissioning.store import ExerciseError, save_demo_city
 from netimpact.web.confirmation.demo import invite_demo_partners
+from netimpact.web.panel.demo import seat_demo_panel
 from netimpact.web.register.store import RegisterError
 
 Login = tuple[str, str, str]  # (role label, username, password)
@@ -32,6 +33,7 @@ def load_demo(seed: int = DEFAULT_SEED) -> list[Login]:
         logins = list(create_demo_users(city.exercise.id, city.bids))
         # Each named partner's confirmation link, answered to match the demo's claim states.
         invite_demo_partners(city.exercise.id)
+        seat_demo_panel(city.exercise.id)  # panel1 and panel2 sit on the demo exercise's panel
         return logins
 
 
