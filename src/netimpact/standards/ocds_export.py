@@ -109,7 +109,7 @@ class AwardDecision:
     "cancelled" if withdrawn.
     """
 
-    bid: str  # id of the winning bid
+    bid: str | None  # id of the winning bid; None: the exercise ends with no award
     date: datetime  # when the decision was made (aware)
     status: str = "pending"
     title: str = ""
@@ -193,7 +193,8 @@ def _release(
     parties = _Parties(ecosystem)
     commissioner = parties.add(exercise.commissioner, "buyer", "procuringEntity")
     evaluated = _evaluated_bids(evaluation)
-    tags = ["tender"] + (["award"] if award else [])
+    awarded = award is not None and award.bid is not None
+    tags = ["tender"] + (["award"] if awarded else [])
     release: dict[str, Any] = {
         "ocid": ocid,
         "id": "",  # set below from the content
@@ -213,7 +214,8 @@ def _release(
         moments.append(evaluation.run_at)
     if award is not None:
         moments.append(award.date)
-        release["awards"] = [_award(exercise, award, bids or [], parties)]
+        if awarded:
+            release["awards"] = [_award(exercise, award, bids or [], parties)]
     release["parties"] = parties.as_list()
     # The release's date is when its latest information arose (publication, closing, evaluation, award):
     # the same data always gives the same release, and its id changes exactly when its content does.
@@ -233,7 +235,11 @@ def _tender(
 ) -> dict[str, Any]:
     assert exercise.deadline is not None
     total = exercise.budget_per_year * exercise.term_years
-    status = "complete" if award is not None and award.status == "active" else "active"
+    status = "active"
+    if award is not None and award.bid is None:
+        status = "unsuccessful"  # the decision was to make no award
+    elif award is not None and award.status == "active":
+        status = "complete"
     tender_period: dict[str, Any] = {"endDate": _when(closes_at(exercise.deadline))}
     if publication.tender_published:
         tender_period = {"startDate": _when(publication.tender_published), **tender_period}
@@ -542,7 +548,7 @@ def _evaluation_run(evaluation: EvaluationRunInfo) -> dict[str, Any]:
 def _check_award(award: AwardDecision, bids: Sequence[Bid]) -> None:
     if award.status not in AWARD_STATUSES:
         raise OcdsExportError(f"award status {award.status!r} is not one of {', '.join(AWARD_STATUSES)}")
-    if award.bid not in {b.id for b in bids}:
+    if award.bid is not None and award.bid not in {b.id for b in bids}:
         raise OcdsExportError(f"the award names bid {award.bid!r}, which is not one of the exercise's bids")
     if award.date.tzinfo is None:
         raise OcdsExportError("the award's date needs a time zone")
