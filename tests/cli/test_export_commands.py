@@ -9,7 +9,6 @@ import pytest
 
 from netimpact.cli import main
 from netimpact.standards.export_validation import validate_hsds_services, validate_ocds
-
 from standards.exports_support import offline
 
 __all__ = ["offline"]  # fixture
@@ -24,7 +23,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize("standard", ["ocds", "hsds", "360giving"])
 def test_each_export_of_the_demo_city_is_valid(standard, capsys, tmp_path, offline):
     target = tmp_path / f"{standard}.json"
-    status, _, err = run(capsys, "export", standard, "--validate", "-o", str(target), "--published", "2026-03-20")
+    status, _, err = run(
+        capsys, "export", standard, "--validate", "-o", str(target), "--published", "2026-03-20"
+    )
     assert status == 0, err
     assert "netimpact: valid against" in err
     assert json.loads(target.read_text(encoding="utf-8"))
@@ -36,16 +37,32 @@ def test_ocds_from_a_bundle_with_its_evaluation_and_an_award(demo_bundle, capsys
     assert status == 0, err
     evaluation.write_text(out, encoding="utf-8")
 
-    status, out, err = run(capsys, "export", "ocds", str(demo_bundle), "--evaluation", str(evaluation),
-                           "--award", "demo-bid-regional", "--award-date", "2026-03-12",
-                           "--ocid-prefix", "ocds-abc123", "--site-url", "https://council.example")
+    status, out, err = run(
+        capsys,
+        "export",
+        "ocds",
+        str(demo_bundle),
+        "--evaluation",
+        str(evaluation),
+        "--award",
+        "demo-bid-regional",
+        "--award-date",
+        "2026-03-12",
+        "--ocid-prefix",
+        "ocds-abc123",
+        "--site-url",
+        "https://council.example",
+    )
     assert status == 0, err
     package = json.loads(out)
     [release] = package["releases"]
     assert release["ocid"] == "ocds-abc123-demo-exercise-integrated-drug-alcohol"
     assert release["awards"][0]["relatedBids"] == ["demo-bid-regional"]
     assert all("netImpact" in d for d in release["bids"]["details"])
-    assert package["extensions"][-1] == "https://council.example/open-data/ocds/extensions/netimpact/extension.json"
+    assert (
+        package["extensions"][-1]
+        == "https://council.example/open-data/ocds/extensions/netimpact/extension.json"
+    )
     assert validate_ocds(package, netimpact_extension_url=package["extensions"][-1]).problems == []
 
 
@@ -69,7 +86,10 @@ def test_360giving_says_which_grants_it_left_out(capsys):
         (["export", "ocds", "--award", "demo-bid-regional"], "--award needs --award-date"),
         (["export", "ocds", "--tender-only", "--award", "b", "--award-date", "2026-03-01"], "--tender-only"),
         (["export", "ocds", "--ocid-prefix", "OCDS-bad"], "is not of the form ocds-xxxxxx"),
-        (["export", "ocds", "--award", "no-such-bid", "--award-date", "2026-03-01"], "not one of the exercise's bids"),
+        (
+            ["export", "ocds", "--award", "no-such-bid", "--award-date", "2026-03-01"],
+            "not one of the exercise's bids",
+        ),
         (["export", "360giving", "--funder", "GB-NOBODY"], "records no grants from GB-NOBODY"),
         (["export", "ocds", "no-such-bundle.json"], "no such bundle file"),
     ],
@@ -82,7 +102,9 @@ def test_wrong_input_is_named_and_exits_2(argv, message, capsys):
 
 
 @pytest.mark.django_db
-def test_ocds_from_the_database_is_refused_before_the_deadline_unless_tender_only(demo_register, clock, capsys):
+def test_ocds_from_the_database_is_refused_before_the_deadline_unless_tender_only(
+    demo_register, clock, capsys
+):
     from netimpact.web.commissioning import models as m
 
     exercise = m.Exercise.objects.get(key=demo_register.exercise.id)
@@ -92,7 +114,9 @@ def test_ocds_from_the_database_is_refused_before_the_deadline_unless_tender_onl
     assert status == 2
     assert "sealed until 27 February 2026 at 12:00 UK time" in err and "--tender-only" in err
 
-    status, out, err = run(capsys, "export", "ocds", "--from-database", "--exercise", exercise.key, "--tender-only")
+    status, out, err = run(
+        capsys, "export", "ocds", "--from-database", "--exercise", exercise.key, "--tender-only"
+    )
     assert status == 0, err
     assert "bids" not in json.loads(out)["releases"][0]
 
@@ -109,4 +133,6 @@ def test_every_standard_from_the_database_is_valid_after_the_deadline(demo_regis
     status, out, _ = run(capsys, "export", "ocds", "--exercise", exercise.key, "--from-database")
     [release] = json.loads(out)["releases"]
     assert {d["id"] for d in release["bids"]["details"]} == {b.id for b in demo_register.bids}
-    assert release["tender"]["tenderPeriod"]["startDate"] == "2026-01-16T09:00:00Z"  # published six weeks before
+    assert (
+        release["tender"]["tenderPeriod"]["startDate"] == "2026-01-16T09:00:00Z"
+    )  # published six weeks before

@@ -75,8 +75,9 @@ def evaluation(city: DemoCity) -> EvaluationRunInfo:
     from netimpact.engine.report import finite
 
     result = evaluate_exercise(city.ecosystem, city.exercise, city.bids, draws=EVALUATION_DRAWS, seed=0)
-    return EvaluationRunInfo(finite(result.to_dict()), run_at=datetime(2026, 3, 2, 10, tzinfo=UTC),
-                             inputs_hash="sha256:test")
+    return EvaluationRunInfo(
+        finite(result.to_dict()), run_at=datetime(2026, 3, 2, 10, tzinfo=UTC), inputs_hash="sha256:test"
+    )
 
 
 def publication(**changes: Any) -> Publication:

@@ -64,8 +64,14 @@ def _undeclared(value: Any, hsds: dict[str, Any] | None, oruk: dict[str, Any] | 
             found.extend(_undeclared(child, _resolve(in_hsds), _resolve(in_oruk), f"{path}.{key}"))
     elif isinstance(value, list):
         for item in value:
-            found.extend(_undeclared(item, (hsds or {}).get("items") and _resolve(hsds["items"]),
-                                     (oruk or {}).get("items") and _resolve(oruk["items"]), f"{path}[]"))
+            found.extend(
+                _undeclared(
+                    item,
+                    (hsds or {}).get("items") and _resolve(hsds["items"]),
+                    (oruk or {}).get("items") and _resolve(oruk["items"]),
+                    f"{path}[]",
+                )
+            )
     return found
 
 
@@ -88,9 +94,15 @@ def test_ids_are_uuids_unique_per_record_and_the_same_every_export(page, city):
     ids = [s["id"] for s in page["contents"]]
     assert len(set(ids)) == len(ids)
     assert all(uuid.UUID(i).version == 5 for i in ids)
-    for service, record in zip(sorted(city.ecosystem.services, key=lambda s: s.id), page["contents"], strict=True):
+    for service, record in zip(
+        sorted(city.ecosystem.services, key=lambda s: s.id), page["contents"], strict=True
+    ):
         assert record["id"] == hsds_id("service", service.id)
-        assert record["organization"]["id"] == record["organization_id"] == hsds_id("organization", service.organisation)
+        assert (
+            record["organization"]["id"]
+            == record["organization_id"]
+            == hsds_id("organization", service.organisation)
+        )
 
 
 def test_needs_wards_and_organisations_are_carried_through(page, city):
@@ -100,8 +112,11 @@ def test_needs_wards_and_organisations_are_carried_through(page, city):
         record = records[hsds_id("service", service.id)]
         needs = [a["taxonomy_term"]["term"] for a in record["attributes"] if a["link_type"] == "need"]
         assert needs == [n.value for n in service.needs]
-        assert all(a["taxonomy_term"]["taxonomy"] == NEEDS_TAXONOMY for a in record["attributes"]
-                   if a["link_type"] == "need")
+        assert all(
+            a["taxonomy_term"]["taxonomy"] == NEEDS_TAXONOMY
+            for a in record["attributes"]
+            if a["link_type"] == "need"
+        )
         if service.wards:
             assert [a["name"] for a in record["service_areas"]] == [wards[c] for c in service.wards]
             assert [a["uri"].rsplit("/", 1)[1] for a in record["service_areas"]] == service.wards
@@ -110,14 +125,18 @@ def test_needs_wards_and_organisations_are_carried_through(page, city):
         organisation = city.ecosystem.organisation(service.organisation)
         assert record["organization"]["name"] == organisation.name
         identifiers = record["organization"]["organization_identifiers"]
-        written = [f"{i['identifier_scheme']}-{i['identifier']}" if "identifier_scheme" in i else i["identifier"]
-                   for i in identifiers]
+        written = [
+            f"{i['identifier_scheme']}-{i['identifier']}" if "identifier_scheme" in i else i["identifier"]
+            for i in identifiers
+        ]
         assert written == organisation.org_ids
 
 
 def test_an_organisation_with_a_postcode_gives_its_services_a_location(city, offline):
     owner = city.ecosystem.services[0].organisation
-    organisations = [replace(o, postcode="BS5 0HE") if o.id == owner else o for o in city.ecosystem.organisations]
+    organisations = [
+        replace(o, postcode="BS5 0HE") if o.id == owner else o for o in city.ecosystem.organisations
+    ]
     ecosystem = replace(city.ecosystem, organisations=organisations)
 
     page = services_page(ecosystem)

@@ -15,10 +15,23 @@ import pytest
 from netimpact.domain.closing import closes_at
 from netimpact.domain.vocabulary import OrgKind
 from netimpact.standards import ocds_export
-from netimpact.standards.export_validation import NETIMPACT_EXTENSION_DIR, OCDS_EXTENSIONS_DIR, OCDS_SCHEMA_DIR, validate_ocds
+from netimpact.standards.export_validation import (
+    NETIMPACT_EXTENSION_DIR,
+    OCDS_EXTENSIONS_DIR,
+    OCDS_SCHEMA_DIR,
+    validate_ocds,
+)
 from netimpact.standards.ocds_export import AwardDecision, OcdsExportError, release_package
 
-from .exports_support import EXTENSION_URL, award_to, city, evaluation, offline, publication, require_shared_data
+from .exports_support import (
+    EXTENSION_URL,
+    award_to,
+    city,
+    evaluation,
+    offline,
+    publication,
+    require_shared_data,
+)
 
 __all__ = ["city", "evaluation", "offline"]  # fixtures
 
@@ -26,8 +39,14 @@ __all__ = ["city", "evaluation", "offline"]  # fixtures
 @pytest.fixture(scope="module")
 def full(city, evaluation) -> dict[str, Any]:
     """The demo exercise after its award: tender, bids with net impact, the award."""
-    return release_package(city.ecosystem, city.exercise, city.bids, publication(), evaluation=evaluation,
-                           award=award_to("demo-bid-national"))
+    return release_package(
+        city.ecosystem,
+        city.exercise,
+        city.bids,
+        publication(),
+        evaluation=evaluation,
+        award=award_to("demo-bid-national"),
+    )
 
 
 def release(package: dict[str, Any]) -> dict[str, Any]:
@@ -118,8 +137,10 @@ def test_award_criteria_weights_are_the_published_ones_and_sum_to_one(city, full
     for question in city.exercise.quality_questions:
         assert weight[f"Quality: {question.text}"] == pytest.approx(criteria.quality * question.weight)
     assert release(full)["tender"]["awardCriteria"] == "ratedCriteria"
-    assert "price 30%, quality 50%, net impact on the city's ecosystem 20%" in release(full)["tender"][
-        "awardCriteriaDetails"]
+    assert (
+        "price 30%, quality 50%, net impact on the city's ecosystem 20%"
+        in release(full)["tender"]["awardCriteriaDetails"]
+    )
 
 
 def _references(value: Any, key: str = "") -> list[tuple[str, dict[str, Any]]]:
@@ -165,8 +186,12 @@ def test_parties_have_their_roles_scale_and_vcse_status(city, full):
         assert party["details"]["vcse"] is organisation.kind.is_local_ecosystem
         assert party["details"]["organisationKind"] == organisation.kind.value
         assert party["details"]["scale"] == ocds_export.organisation_scale(organisation)
-    assert "supplier" in parties[city.ecosystem.organisation(
-        next(b.bidder for b in city.bids if b.id == "demo-bid-national")).id]["roles"]
+    assert (
+        "supplier"
+        in parties[
+            city.ecosystem.organisation(next(b.bidder for b in city.bids if b.id == "demo-bid-national")).id
+        ]["roles"]
+    )
     partners = [p for p in parties.values() if "namedPartner" in p["roles"]]
     assert partners, "the consortium bid names partners"
 
@@ -176,9 +201,14 @@ def test_net_impact_is_the_evaluation_s_median_interval_and_components(city, eva
     for result in evaluation.result["bids"]:
         written = details[result["bid"]]["netImpact"]
         assert written["median"] == result["net_impact"]["median"]
-        assert written["interval90"] == {"low": result["net_impact"]["low"], "high": result["net_impact"]["high"]}
-        assert written["components"]["costOfFallingThrough"]["median"] == (
-            result["components"]["cost_of_falling_through"]["median"])
+        assert written["interval90"] == {
+            "low": result["net_impact"]["low"],
+            "high": result["net_impact"]["high"],
+        }
+        assert (
+            written["components"]["costOfFallingThrough"]["median"]
+            == (result["components"]["cost_of_falling_through"]["median"])
+        )
         assert written["awardScore"] == evaluation.result["ranking"]["award_score_median"][result["bid"]]
     run = release(full)["bids"]["netImpactEvaluation"]
     assert run["draws"] == 200 and run["seed"] == 0 and run["inputsHash"] == "sha256:test"
@@ -189,8 +219,11 @@ def test_claims_carry_their_evidence_state(city, full):
     for bid in city.bids:
         claims = details[bid.id].get("claims", [])
         states = [c["evidenceState"] for c in claims]
-        expected = ([s.state.value for s in bid.subcontracts] + [p.state.value for p in bid.partnerships]
-                    + [c.state.value for c in bid.commitments])
+        expected = (
+            [s.state.value for s in bid.subcontracts]
+            + [p.state.value for p in bid.partnerships]
+            + [c.state.value for c in bid.commitments]
+        )
         assert states == expected
         assert len({c["id"] for c in claims}) == len(claims)
 
@@ -236,8 +269,14 @@ def test_the_award_names_the_winning_bid_its_supplier_and_value(city, full):
 
 
 def test_a_decision_to_make_no_award_makes_the_tender_unsuccessful(city, evaluation, offline):
-    package = release_package(city.ecosystem, city.exercise, city.bids, publication(), evaluation=evaluation,
-                              award=AwardDecision(bid=None, date=datetime(2026, 3, 12, tzinfo=UTC)))
+    package = release_package(
+        city.ecosystem,
+        city.exercise,
+        city.bids,
+        publication(),
+        evaluation=evaluation,
+        award=AwardDecision(bid=None, date=datetime(2026, 3, 12, tzinfo=UTC)),
+    )
 
     assert release(package)["tender"]["status"] == "unsuccessful"
     assert "awards" not in release(package)
@@ -262,7 +301,9 @@ def test_an_evaluation_or_award_without_the_bids_is_refused(city, evaluation):
 
 def test_an_award_to_a_bid_that_is_not_there_is_refused(city):
     with pytest.raises(OcdsExportError, match="not one of the exercise's bids"):
-        release_package(city.ecosystem, city.exercise, city.bids, publication(), award=award_to("no-such-bid"))
+        release_package(
+            city.ecosystem, city.exercise, city.bids, publication(), award=award_to("no-such-bid")
+        )
 
 
 def test_the_ocid_uses_the_configured_prefix_and_a_malformed_one_is_refused(city):
@@ -274,10 +315,16 @@ def test_the_ocid_uses_the_configured_prefix_and_a_malformed_one_is_refused(city
 
 def test_the_release_id_changes_exactly_when_the_content_does(city):
     first = release(release_package(city.ecosystem, city.exercise, city.bids, publication()))
-    again = release(release_package(city.ecosystem, city.exercise, city.bids,
-                                    publication(published=datetime(2027, 1, 1, tzinfo=UTC))))
-    awarded = release(release_package(city.ecosystem, city.exercise, city.bids, publication(),
-                                      award=award_to("demo-bid-regional")))
+    again = release(
+        release_package(
+            city.ecosystem, city.exercise, city.bids, publication(published=datetime(2027, 1, 1, tzinfo=UTC))
+        )
+    )
+    awarded = release(
+        release_package(
+            city.ecosystem, city.exercise, city.bids, publication(), award=award_to("demo-bid-regional")
+        )
+    )
 
     assert first["id"] == again["id"]  # published later, same release
     assert awarded["id"] != first["id"]
@@ -294,7 +341,9 @@ def test_our_extension_s_codelists_match_the_code_lists_in_the_code():
         assert (NETIMPACT_EXTENSION_DIR / "codelists" / name).is_file()
     kinds = _codes("organisationKind.csv")
     assert kinds == [k.value for k in OrgKind]
-    enum = schema["definitions"]["Organization"]["properties"]["details"]["properties"]["organisationKind"]["enum"]
+    enum = schema["definitions"]["Organization"]["properties"]["details"]["properties"]["organisationKind"][
+        "enum"
+    ]
     assert enum == [*kinds, None]
     claim = schema["definitions"]["EcosystemClaim"]["properties"]
     assert claim["evidenceState"]["enum"] == [*_codes("evidenceState.csv"), None]
@@ -311,8 +360,14 @@ def test_the_vendored_schema_and_extensions_are_the_official_files_unchanged():
     official = shared / "ocds"
     for path in OCDS_SCHEMA_DIR.rglob("*"):
         if path.is_file():
-            assert filecmp.cmp(path, official / "schema-1.1" / path.relative_to(OCDS_SCHEMA_DIR), shallow=False)
+            assert filecmp.cmp(
+                path, official / "schema-1.1" / path.relative_to(OCDS_SCHEMA_DIR), shallow=False
+            )
     for path in OCDS_EXTENSIONS_DIR.rglob("*"):
         if path.is_file() and path.name != "SOURCES.md":
-            assert filecmp.cmp(path, official / "extensions" / path.relative_to(OCDS_EXTENSIONS_DIR), shallow=False)
-    assert {p.name for p in OCDS_EXTENSIONS_DIR.iterdir() if p.is_dir()} == set(ocds_export.OFFICIAL_EXTENSIONS)
+            assert filecmp.cmp(
+                path, official / "extensions" / path.relative_to(OCDS_EXTENSIONS_DIR), shallow=False
+            )
+    assert {p.name for p in OCDS_EXTENSIONS_DIR.iterdir() if p.is_dir()} == set(
+        ocds_export.OFFICIAL_EXTENSIONS
+    )

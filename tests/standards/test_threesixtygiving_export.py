@@ -28,8 +28,12 @@ ISSUED = date(2026, 3, 20)
 
 @pytest.fixture(scope="module")
 def export(city):
-    return grants_package(city.ecosystem, publisher="Bristol City Council (demo record)", issued=ISSUED,
-                          publisher_id="GB-LAE-BST")
+    return grants_package(
+        city.ecosystem,
+        publisher="Bristol City Council (demo record)",
+        issued=ISSUED,
+        publisher_id="GB-LAE-BST",
+    )
 
 
 def test_the_demo_grants_are_valid_360giving(export):
@@ -45,7 +49,9 @@ def test_the_validator_finds_what_is_wrong(export):
     problems = validate_threesixtygiving(broken)
 
     assert any(p.startswith("$.grants[0].awardDate:") for p in problems)
-    assert any(p.startswith("$.grants[1].amountAwarded: '£300,000' is not of type 'number'") for p in problems)
+    assert any(
+        p.startswith("$.grants[1].amountAwarded: '£300,000' is not of type 'number'") for p in problems
+    )
     assert any(p.startswith("$.grants[2]:") for p in problems)
 
 
@@ -67,8 +73,9 @@ def test_amounts_are_the_yearly_amount_over_the_grant_s_months(city, export):
         months = duration_months(tie.start, tie.end)
         assert grant["amountAwarded"] == pytest.approx(tie.amount_per_year * months / 12)
         assert grant["awardDate"] == tie.start.isoformat()
-        assert grant["plannedDates"] == [{"startDate": tie.start.isoformat(), "endDate": tie.end.isoformat(),
-                                          "duration": months}]
+        assert grant["plannedDates"] == [
+            {"startDate": tie.start.isoformat(), "endDate": tie.end.isoformat(), "duration": months}
+        ]
         assert grant["fundingOrganization"][0]["id"] == tie.funder
         assert grant["recipientOrganization"][0]["id"] == tie.recipient
         assert all(loc["geoCodeType"] == "WD" for loc in grant.get("beneficiaryLocation", []))
@@ -82,9 +89,15 @@ def test_months_count_whole_financial_years():
 
 
 def test_a_grant_with_no_end_states_one_year_and_says_so(city):
-    tie = FundingTie(id="g-open", funder="GB-LAE-BST", recipient=city.ecosystem.organisations[5].id,
-                     kind=FundingKind.GRANT, amount_per_year=12_000, start=date(2025, 6, 1),
-                     description="Open-ended grant")
+    tie = FundingTie(
+        id="g-open",
+        funder="GB-LAE-BST",
+        recipient=city.ecosystem.organisations[5].id,
+        kind=FundingKind.GRANT,
+        amount_per_year=12_000,
+        start=date(2025, 6, 1),
+        description="Open-ended grant",
+    )
     ecosystem = replace(city.ecosystem, funding=[tie])
     [grant] = grants_package(ecosystem, publisher="Council", issued=ISSUED).package["grants"]
     assert grant["amountAwarded"] == 12_000

@@ -86,8 +86,11 @@ def test_the_extension_files_every_package_names_are_served(signed_in):
 
 def test_the_open_data_page_links_every_download(signed_in, exercise):
     page = signed_in("public").get(reverse("exports:open_data")).content.decode()
-    for url in (reverse("exports:hsds"), reverse("exports:threesixtygiving"),
-                reverse("exports:ocds_tender", args=[exercise.key])):
+    for url in (
+        reverse("exports:hsds"),
+        reverse("exports:threesixtygiving"),
+        reverse("exports:ocds_tender", args=[exercise.key]),
+    ):
         assert f'href="{url}"' in page
     assert reverse("exports:ocds_release", args=[exercise.key]) not in page
     home = signed_in("public").get(reverse("register:home")).content.decode()

@@ -34,33 +34,57 @@ def add_commands(subcommands: argparse._SubParsersAction) -> None:
         "(docs/open-data-exports.md).",
     )
     export.add_argument("standard", choices=STANDARDS, help="which standard")
-    export.add_argument("bundle", metavar="BUNDLE", nargs="?", help="a bundle to export (default: the demo city)")
+    export.add_argument(
+        "bundle", metavar="BUNDLE", nargs="?", help="a bundle to export (default: the demo city)"
+    )
     export.add_argument("--from-database", action="store_true", help="export the web app's stored register")
     export.add_argument("--exercise", metavar="KEY", help="the exercise (ocds; needed with --from-database)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    export.add_argument("--validate", action="store_true",
-                        help="check the export with the standard's official schema (offline) and list problems")
-    export.add_argument("--site-url", default=os.environ.get("NETIMPACT_SITE_URL", DEFAULT_SITE_URL),
-                        help="the netimpact site the files are published on, for their URLs "
-                        "(default: $NETIMPACT_SITE_URL or %(default)s)")
-    export.add_argument("--published", metavar="DATETIME", type=_moment,
-                        help="when the file is published, ISO 8601 (default: now)")
+    export.add_argument(
+        "--validate",
+        action="store_true",
+        help="check the export with the standard's official schema (offline) and list problems",
+    )
+    export.add_argument(
+        "--site-url",
+        default=os.environ.get("NETIMPACT_SITE_URL", DEFAULT_SITE_URL),
+        help="the netimpact site the files are published on, for their URLs "
+        "(default: $NETIMPACT_SITE_URL or %(default)s)",
+    )
+    export.add_argument(
+        "--published",
+        metavar="DATETIME",
+        type=_moment,
+        help="when the file is published, ISO 8601 (default: now)",
+    )
     ocds = export.add_argument_group("ocds")
-    ocds.add_argument("--ocid-prefix", default=os.environ.get("NETIMPACT_OCID_PREFIX", "ocds-xxxxxx"),
-                      help="your ocid prefix from the Open Contracting Partnership (default: "
-                      "$NETIMPACT_OCID_PREFIX or the demo's unregistered %(default)s)")
+    ocds.add_argument(
+        "--ocid-prefix",
+        default=os.environ.get("NETIMPACT_OCID_PREFIX", "ocds-xxxxxx"),
+        help="your ocid prefix from the Open Contracting Partnership (default: "
+        "$NETIMPACT_OCID_PREFIX or the demo's unregistered %(default)s)",
+    )
     ocds.add_argument("--tender-only", action="store_true", help="the tender only: nothing of any bid")
-    ocds.add_argument("--evaluation", metavar="FILE",
-                      help="the output of `netimpact evaluate --json` on the same bundle, for each bid's net impact")
+    ocds.add_argument(
+        "--evaluation",
+        metavar="FILE",
+        help="the output of `netimpact evaluate --json` on the same bundle, for each bid's net impact",
+    )
     ocds.add_argument("--award", metavar="BID", help="the winning bid's id (not with --from-database)")
     ocds.add_argument("--award-date", metavar="DATE", type=_moment, help="when the award was decided")
-    ocds.add_argument("--award-status", default="pending", choices=["pending", "active", "cancelled"],
-                      help="OCDS award status (default: %(default)s, during the standstill)")
+    ocds.add_argument(
+        "--award-status",
+        default="pending",
+        choices=["pending", "active", "cancelled"],
+        help="OCDS award status (default: %(default)s, during the standstill)",
+    )
     grants = export.add_argument_group("360giving")
-    grants.add_argument("--grant-prefix",
-                        default=os.environ.get("NETIMPACT_360GIVING_PREFIX", "360G-netimpactdemo"),
-                        help="your 360Giving identifier prefix (default: $NETIMPACT_360GIVING_PREFIX or the "
-                        "demo's unregistered %(default)s)")
+    grants.add_argument(
+        "--grant-prefix",
+        default=os.environ.get("NETIMPACT_360GIVING_PREFIX", "360G-netimpactdemo"),
+        help="your 360Giving identifier prefix (default: $NETIMPACT_360GIVING_PREFIX or the "
+        "demo's unregistered %(default)s)",
+    )
     grants.add_argument("--funder", metavar="ORG-ID", help="only this funder's grants")
     export.set_defaults(handler=run_export)
 
@@ -71,7 +95,9 @@ def _moment(text: str) -> datetime:
             return datetime.combine(date.fromisoformat(text), time(12), tzinfo=UTC)
         moment = datetime.fromisoformat(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD or an ISO 8601 date-time, got {text}") from error
+        raise argparse.ArgumentTypeError(
+            f"expected a date YYYY-MM-DD or an ISO 8601 date-time, got {text}"
+        ) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -107,15 +133,21 @@ def _check_arguments(args: argparse.Namespace) -> str | None:
         if args.from_database and not args.exercise:
             return "ocds --from-database needs --exercise KEY (the id of a stored exercise)"
         if args.from_database and (args.award or args.evaluation):
-            return ("--award and --evaluation apply to a bundle; from the database, the latest evaluation run "
-                    "and the recorded award decision are used")
+            return (
+                "--award and --evaluation apply to a bundle; from the database, the latest evaluation run "
+                "and the recorded award decision are used"
+            )
         if args.award and not args.award_date:
             return "--award needs --award-date (when the award was decided)"
         if args.tender_only and (args.award or args.evaluation):
             return "--tender-only writes nothing of the bids, so no evaluation or award either"
     else:
-        for flag, value in (("--exercise", args.exercise), ("--award", args.award),
-                            ("--evaluation", args.evaluation), ("--tender-only", args.tender_only)):
+        for flag, value in (
+            ("--exercise", args.exercise),
+            ("--award", args.award),
+            ("--evaluation", args.evaluation),
+            ("--tender-only", args.tender_only),
+        ):
             if value:
                 return f"{flag} applies to ocds, not {args.standard}"
     if args.funder and args.standard != "360giving":
@@ -152,13 +184,23 @@ def _from_bundle_or_demo(args: argparse.Namespace, published: datetime) -> tuple
     publication = Publication(
         publisher=_name(ecosystem, exercise.commissioner),
         publisher_uid=exercise.commissioner,
-        package_uri=f"{site}/open-data/exercises/{exercise.id}/ocds{'-tender' if args.tender_only else ''}.json",
+        package_uri=(
+            f"{site}/open-data/exercises/{exercise.id}/ocds-tender.json"
+            if args.tender_only
+            else f"{site}/exercises/{exercise.id}/ocds.json"
+        ),
         netimpact_extension_url=f"{site}/open-data/ocds/extensions/netimpact/extension.json",
         published=published,
         ocid_prefix=args.ocid_prefix,
     )
-    package = release_package(ecosystem, exercise, None if args.tender_only else bids, publication,
-                              evaluation=evaluation, award=award)
+    package = release_package(
+        ecosystem,
+        exercise,
+        None if args.tender_only else bids,
+        publication,
+        evaluation=evaluation,
+        award=award,
+    )
     return package, []
 
 
@@ -171,17 +213,21 @@ def _read_evaluation(path: str) -> Any:
     except FileNotFoundError as error:
         raise LookupError(f"no such evaluation file: {path}") from error
     except (OSError, ValueError) as error:
-        raise LookupError(f"{path} is not an evaluation document (JSON from `netimpact evaluate --json`): "
-                          f"{error}") from error
+        raise LookupError(
+            f"{path} is not an evaluation document (JSON from `netimpact evaluate --json`): {error}"
+        ) from error
     result = document.get("evaluation") if isinstance(document, dict) else None
     if not isinstance(result, dict) or "bids" not in result:
-        raise LookupError(f"{path} has no $.evaluation.bids: expected the output of `netimpact evaluate --json`")
+        raise LookupError(
+            f"{path} has no $.evaluation.bids: expected the output of `netimpact evaluate --json`"
+        )
     metadata = document.get("metadata") or {}
     return EvaluationRunInfo(result, inputs_hash=metadata.get("bundle_hash"))
 
 
-def _grants(ecosystem: Any, published: datetime, args: argparse.Namespace,
-            publisher_id: str | None) -> tuple[dict[str, Any], list[str]]:
+def _grants(
+    ecosystem: Any, published: datetime, args: argparse.Namespace, publisher_id: str | None
+) -> tuple[dict[str, Any], list[str]]:
     from netimpact.standards.threesixtygiving_export import grants_package
 
     export = grants_package(
@@ -233,15 +279,19 @@ def _from_database(args: argparse.Namespace, published: datetime) -> tuple[dict[
     settings.NETIMPACT_360GIVING_PREFIX = args.grant_prefix
     site = args.site_url.rstrip("/")
     addresses = sources.Addresses(
-        package_uri=(f"{site}/open-data/exercises/{args.exercise}/ocds-tender.json" if args.tender_only
-                     else f"{site}/exercises/{args.exercise}/ocds.json"),
+        package_uri=(
+            f"{site}/open-data/exercises/{args.exercise}/ocds-tender.json"
+            if args.tender_only
+            else f"{site}/exercises/{args.exercise}/ocds.json"
+        ),
         netimpact_extension_url=f"{site}/open-data/ocds/extensions/netimpact/extension.json",
         register_url=f"{site}/",
     )
     try:
         if args.standard == "ocds":
-            return sources.ocds_package(args.exercise, addresses, with_bids=not args.tender_only,
-                                        published=published), []
+            return sources.ocds_package(
+                args.exercise, addresses, with_bids=not args.tender_only, published=published
+            ), []
         if args.standard == "hsds":
             return sources.hsds_page(addresses), []
         export = sources.grants(published, funder=args.funder)
@@ -269,7 +319,9 @@ def _validate(standard: str, document: dict[str, Any]) -> int:
         problems = export_validation.validate_threesixtygiving(document)
         tool = "360Giving 1.4.3 schema"
     if problems:
-        print(f"netimpact: the export is not valid against {tool} ({len(problems)} problems):", file=sys.stderr)
+        print(
+            f"netimpact: the export is not valid against {tool} ({len(problems)} problems):", file=sys.stderr
+        )
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return INVALID_EXPORT

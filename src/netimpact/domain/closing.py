@@ -1,8 +1,8 @@
 """When bids close: noon UK time on an exercise's deadline date.
 
-The same rule as netimpact.web.clock.closes_at (docs/decisions/0005-bids-sealed-until-noon-on-the-deadline.md),
-here without Django so that the domain core and the open-data writers can state the closing moment.
-tests/standards/test_ocds_export.py checks that the two agree.
+The same rule as netimpact.web.clock.closes_at (docs/decisions/0005), here without Django so that the
+domain core and the open-data writers can state the closing moment. tests/standards/test_ocds_export.py
+checks that the two agree.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -27,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import tempfile
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -124,7 +124,9 @@ def _report(context: dict[str, Any]) -> OcdsReport:
         for path, detail in (context.get("additional_open_codelist_values") or {}).items()
     )
     extensions = context.get("extensions") or {}
-    report.invalid_extensions = sorted(f"{url}: {why}" for url, why in extensions.get("invalid_extensions", []))
+    report.invalid_extensions = sorted(
+        f"{url}: {why}" for url, why in extensions.get("invalid_extensions", [])
+    )
     report.additional_checks = sorted(
         f"{name}: {found}" for name, found in (context.get("additional_checks") or {}).items() if found
     )
@@ -210,7 +212,9 @@ def _served_locally(files: Mapping[str, bytes]) -> Iterator[None]:
     adapter = _LocalFiles(files)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
-    cache_disabled = session.cache_disabled() if hasattr(session, "cache_disabled") else contextlib.nullcontext()
+    cache_disabled = (
+        session.cache_disabled() if hasattr(session, "cache_disabled") else contextlib.nullcontext()
+    )
     try:
         with cache_disabled:
             yield
@@ -280,13 +284,13 @@ def validate_threesixtygiving(package: Mapping[str, Any]) -> list[str]:
 @cache
 def _threesixtygiving_validator() -> Draft202012Validator:
     grant = json.loads((THREESIXTYGIVING_DIR / "360-giving-schema.json").read_text(encoding="utf-8"))
-    package = json.loads((THREESIXTYGIVING_DIR / "360-giving-package-schema.json").read_text(encoding="utf-8"))
+    package = json.loads(
+        (THREESIXTYGIVING_DIR / "360-giving-package-schema.json").read_text(encoding="utf-8")
+    )
     # The package schema refers to the grant schema by its 1.4.2 URL, the grant schema's $id is 1.4.3:
     # hold it under both (shared/data/SOURCES.md); the $schema is http://, so force 2020-12.
     uris = {grant["$id"], *THREESIXTYGIVING_GRANT_IDS, *_refs_to_grant_schema(package)}
-    registry: Registry = Registry().with_resources(
-        (uri, Resource(contents=grant, specification=DRAFT202012)) for uri in uris
-    )
+    registry: Registry = Registry().with_resources((uri, DRAFT202012.create_resource(grant)) for uri in uris)
     return Draft202012Validator(package, registry=registry, format_checker=FormatChecker())
 
 

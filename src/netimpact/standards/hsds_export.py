@@ -127,10 +127,15 @@ def organization_record(organisation: Organisation, register_url: str | None = N
 
 def _organization_identifier(organization_id: str, org_id: str) -> dict[str, Any]:
     scheme, identifier = split_org_id(org_id)
-    found: dict[str, Any] = {"id": hsds_id("organization_identifier", org_id), "organization_id": organization_id}
+    found: dict[str, Any] = {
+        "id": hsds_id("organization_identifier", org_id),
+        "organization_id": organization_id,
+    }
     if scheme is None:
         # e.g. 360Giving's own 360G-... ids: no register stands behind them, so no org-id.guide scheme.
-        found["identifier_type"] = "360Giving organisation identifier" if org_id.startswith("360G-") else "Other"
+        found["identifier_type"] = (
+            "360Giving organisation identifier" if org_id.startswith("360G-") else "Other"
+        )
         found["identifier"] = org_id
     else:
         found["identifier_scheme"] = scheme

@@ -13,6 +13,7 @@ with their evidence state, and organisations' VCSE status. docs/open-data-export
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -24,7 +25,7 @@ from typing import Any
 from netimpact.domain.closing import closes_at
 from netimpact.domain.commissioning import Bid, Exercise
 from netimpact.domain.ecosystem import Ecosystem, Organisation
-from netimpact.domain.vocabulary import JoinUpMechanism, OrgKind
+from netimpact.domain.vocabulary import OrgKind
 
 OCDS_VERSION = "1.1"
 CURRENCY = "GBP"
@@ -115,8 +116,8 @@ class AwardDecision:
     title: str = ""
     description: str = ""
     value_per_year: float | None = None  # None: the winning bid's price
-    contract_start: date | None = None
-    contract_end: date | None = None
+    contract_start: dt.date | None = None
+    contract_end: dt.date | None = None
 
 
 AWARD_STATUSES = ("pending", "active", "cancelled", "unsuccessful")
@@ -299,7 +300,8 @@ def award_criteria(exercise: Exercise) -> list[dict[str, Any]]:
                     "quality",
                     f"Quality: {question.text}",
                     f"Quality question {question.id}, {question.weight:.4g} of the quality criterion "
-                    f"({criteria.quality:.4g}), scored 0 to {question.max_score} against the published scale.",
+                    f"({criteria.quality:.4g}), scored 0 to {question.max_score} against the published "
+                    "scale.",
                     criteria.quality * question.weight,
                 )
             )
@@ -336,11 +338,11 @@ def award_criteria_details(exercise: Exercise) -> str:
     ]
     if exercise.quality_questions:
         questions = "; ".join(f"{q.text} ({q.weight:.0%})" for q in exercise.quality_questions)
-        parts.append(f"Quality is the weighted score on {len(exercise.quality_questions)} questions: {questions}.")
-    if exercise.price_ceiling_per_year is not None:
         parts.append(
-            f"A price above {_money(exercise.price_ceiling_per_year)} a year is non-compliant."
+            f"Quality is the weighted score on {len(exercise.quality_questions)} questions: {questions}."
         )
+    if exercise.price_ceiling_per_year is not None:
+        parts.append(f"A price above {_money(exercise.price_ceiling_per_year)} a year is non-compliant.")
     return " ".join(parts)
 
 
@@ -399,7 +401,10 @@ def _bids(
         if result is not None:
             detail["netImpact"] = _net_impact(bid, result, ranking)
         details.append(detail)
-    package: dict[str, Any] = {"statistics": _statistics(ecosystem, exercise, bids, evaluated), "details": details}
+    package: dict[str, Any] = {
+        "statistics": _statistics(ecosystem, exercise, bids, evaluated),
+        "details": details,
+    }
     if evaluation is not None:
         package["netImpactEvaluation"] = _evaluation_run(evaluation)
     return package
@@ -462,7 +467,7 @@ def _claims(ecosystem: Ecosystem, bid: Bid, parties: _Parties) -> list[dict[str,
         claim: dict[str, Any] = {
             "id": f"partnership-{number}",
             "type": "partnership",
-            "description": partnership.description or JoinUpMechanism(partnership.mechanism).label,
+            "description": partnership.description or partnership.mechanism.label,
         }
         if service is not None:
             claim["partner"] = parties.add(service.organisation, "namedPartner")
@@ -554,7 +559,9 @@ def _check_award(award: AwardDecision, bids: Sequence[Bid]) -> None:
         raise OcdsExportError("the award's date needs a time zone")
 
 
-def _award(exercise: Exercise, award: AwardDecision, bids: Sequence[Bid], parties: _Parties) -> dict[str, Any]:
+def _award(
+    exercise: Exercise, award: AwardDecision, bids: Sequence[Bid], parties: _Parties
+) -> dict[str, Any]:
     bid = next(b for b in bids if b.id == award.bid)
     per_year = bid.price_per_year if award.value_per_year is None else award.value_per_year
     supplier = parties.add(bid.bidder, "tenderer", "supplier")
@@ -613,7 +620,9 @@ def organisation_party(ecosystem: Ecosystem, org_id: str) -> dict[str, Any]:
     if identifier:
         party["identifier"] = identifier
     additional = [
-        i for i in (_identifier(other, None) for other in organisation.org_ids if other != organisation.id) if i
+        i
+        for i in (_identifier(other, None) for other in organisation.org_ids if other != organisation.id)
+        if i
     ]
     if additional:
         party["additionalIdentifiers"] = additional

@@ -79,8 +79,10 @@ def grants_package(
             grant_record(tie, prefix, organisations, [(code, wards.get(code, code)) for code in ward_codes])
         )
     if not grants:
-        reason = "; ".join(skipped) if skipped else "the register records no grants" + (
-            f" from {funder}" if funder else ""
+        reason = (
+            "; ".join(skipped)
+            if skipped
+            else "the register records no grants" + (f" from {funder}" if funder else "")
         )
         raise GrantsExportError(f"no grant can be written: {reason}")
     package: dict[str, Any] = {
@@ -90,7 +92,7 @@ def grants_package(
             "Grants recorded in the council's ecosystem register (netimpact), written to the 360Giving "
             "Data Standard. The award date is the date each grant started."
         ),
-        "issued": issued.isoformat() if isinstance(issued, datetime) else issued.isoformat(),
+        "issued": issued.isoformat(),
         "publisher": {"name": publisher, **({"identifier": publisher_id} if publisher_id else {})},
     }
     if license:

@@ -91,7 +91,9 @@ def exercise_terms(stored: m.Exercise) -> domain.Exercise:
         cohorts=_names_of(m.Exercise.cohorts.through, "exercise_id", "cohort_id", pk, codes.cohorts),
         budget_per_year=stored.budget_per_year,
         term_years=stored.term_years,
-        replaced_streams=_names_of(m.Exercise.replaced_streams.through, "exercise_id", "fundingtie_id", pk, ties),
+        replaced_streams=_names_of(
+            m.Exercise.replaced_streams.through, "exercise_id", "fundingtie_id", pk, ties
+        ),
         price_ceiling_per_year=stored.price_ceiling_per_year,
         wards=_names_of(m.Exercise.wards.through, "exercise_id", "ward_id", pk, codes.wards),
         criteria=domain.AwardCriteria(
@@ -167,5 +169,14 @@ def _name_of(ecosystem: Ecosystem, org_id: str) -> str:
         return org_id
 
 
-__all__ = ["Addresses", "BidsSealed", "ExerciseError", "award_decision", "exercise_terms", "grants",
-           "hsds_page", "ocds_package", "stored_exercise"]
+__all__ = [
+    "Addresses",
+    "BidsSealed",
+    "ExerciseError",
+    "award_decision",
+    "exercise_terms",
+    "grants",
+    "hsds_page",
+    "ocds_package",
+    "stored_exercise",
+]
