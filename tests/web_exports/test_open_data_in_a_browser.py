@@ -35,9 +35,8 @@ def test_the_open_data_page_passes_axe_and_its_links_download_json(site, page):
         page.get_by_role("link", name="Download the services (Open Referral UK, JSON)").click()
     saved = download.value
     assert saved.suggested_filename == "services-hsds.json"
-    assert json.loads(open(saved.path(), encoding="utf-8").read())["total_items"] == len(
-        city.ecosystem.services
-    )
+    services = json.loads(Path(saved.path()).read_text(encoding="utf-8"))
+    assert services["total_items"] == len(city.ecosystem.services)
 
 
 def test_the_exercise_page_s_open_data_section_passes_axe_for_an_officer(site, page):
