@@ -106,6 +106,8 @@ def test_an_officer_downloads_the_full_release_after_the_deadline_with_the_lates
     from netimpact.web.commissioning.evaluation import run_evaluation
 
     clock.set(exercise.closes_at + timedelta(days=3))
+    received = exercise.closes_at - timedelta(days=1, hours=3)
+    m.Bid.objects.filter(key=demo_register.bids[0].id).update(submitted_at=received)
     run = run_evaluation(exercise.key, draws=100, seed=7)
     package = _json(signed_in("officer").get(reverse("exports:ocds_release", args=[exercise.key])))
     [release] = package["releases"]
@@ -117,6 +119,7 @@ def test_an_officer_downloads_the_full_release_after_the_deadline_with_the_lates
         assert details[bid.id]["valuePerYear"]["amount"] == bid.price_per_year
         result = next(b for b in run.result["bids"] if b["bid"] == bid.id)
         assert details[bid.id]["netImpact"]["median"] == result["net_impact"]["median"]
+    assert details[demo_register.bids[0].id]["date"] == "2026-02-26T09:00:00Z"  # when it was received
     assert release["bids"]["netImpactEvaluation"]["seed"] == 7
     assert release["bids"]["netImpactEvaluation"]["inputsHash"] == run.inputs_hash
     assert "awards" not in release  # no decision is recorded here

@@ -139,15 +139,19 @@ def release_package(
     publication: Publication,
     evaluation: EvaluationRunInfo | None = None,
     award: AwardDecision | None = None,
+    bid_dates: Mapping[str, datetime] | None = None,
 ) -> dict[str, Any]:
     """The exercise as an OCDS release package with one release.
+
+    `bid_dates`: when each bid was received (bid id → aware datetime), where known (the web app's
+    Bid.submitted_at; the domain's Bid does not carry it).
 
     `bids` None: a tender-only release (before the deadline the bids are sealed; nothing of them is
     written, not even how many there are). An evaluation or award needs the bids.
     """
     if bids is None and (evaluation is not None or award is not None):
         raise OcdsExportError("an evaluation or an award can only be written with the bids it is about")
-    release = _release(ecosystem, exercise, bids, publication, evaluation, award)
+    release = _release(ecosystem, exercise, bids, publication, evaluation, award, bid_dates or {})
     package: dict[str, Any] = {
         "uri": publication.package_uri,
         "version": OCDS_VERSION,
@@ -185,6 +189,7 @@ def _release(
     publication: Publication,
     evaluation: EvaluationRunInfo | None,
     award: AwardDecision | None,
+    bid_dates: Mapping[str, datetime],
 ) -> dict[str, Any]:
     if exercise.deadline is None:
         raise OcdsExportError(f"exercise {exercise.id!r} has no deadline, so its tender period has no end")
@@ -210,7 +215,7 @@ def _release(
     moments = [publication.tender_published] if publication.tender_published else []
     if bids is not None:
         moments.append(closes_at(exercise.deadline))
-        release["bids"] = _bids(ecosystem, exercise, bids, parties, evaluated, evaluation)
+        release["bids"] = _bids(ecosystem, exercise, bids, parties, evaluated, evaluation, bid_dates)
     if evaluation is not None and evaluation.run_at is not None:
         moments.append(evaluation.run_at)
     if award is not None:
@@ -379,6 +384,7 @@ def _bids(
     parties: _Parties,
     evaluated: Mapping[str, Mapping[str, Any]],
     evaluation: EvaluationRunInfo | None,
+    bid_dates: Mapping[str, datetime],
 ) -> dict[str, Any]:
     assert exercise.deadline is not None
     ranking = (evaluation.result.get("ranking") if evaluation else None) or {}
@@ -386,8 +392,10 @@ def _bids(
     for bid in bids:
         result = evaluated.get(bid.id)
         tenderer = parties.add(bid.bidder, "tenderer")
-        detail: dict[str, Any] = {
-            "id": bid.id,
+        detail: dict[str, Any] = {"id": bid.id}
+        if bid.id in bid_dates:
+            detail["date"] = _when(bid_dates[bid.id])
+        detail |= {
             "description": bid.title + (f": {bid.summary}" if bid.summary else ""),
             "status": _bid_status(result),
             "tenderers": [tenderer],

@@ -57,12 +57,17 @@ def ocds_package(key: str, addresses: Addresses, with_bids: bool, published: dat
     ecosystem = load_ecosystem()
     evaluation = award = None
     bids: list[domain.Bid] | None = None
+    bid_dates: dict[str, datetime] = {}
     if with_bids:
         exercise, bids = load_exercise(key)  # BidsSealed before the deadline: the one gate
         run = latest_run(stored)
         if run is not None:
             evaluation = EvaluationRunInfo(run.result, run.run_at, run.inputs_hash)
         award = award_decision(stored)
+        received = m.Bid.objects.filter(
+            exercise=stored, status=m.BidStatus.SUBMITTED, submitted_at__isnull=False
+        )
+        bid_dates = dict(received.values_list("key", "submitted_at"))
     else:
         exercise = exercise_terms(stored)
     publication = Publication(
@@ -74,7 +79,9 @@ def ocds_package(key: str, addresses: Addresses, with_bids: bool, published: dat
         ocid_prefix=settings.NETIMPACT_OCID_PREFIX,
         tender_published=stored.published_at,
     )
-    return release_package(ecosystem, exercise, bids, publication, evaluation=evaluation, award=award)
+    return release_package(
+        ecosystem, exercise, bids, publication, evaluation=evaluation, award=award, bid_dates=bid_dates
+    )
 
 
 def exercise_terms(stored: m.Exercise) -> domain.Exercise:
