@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import bench, bundle, web
+from . import bench, bundle, exports, web
 
-COMMAND_MODULES = [web, bundle, bench]
+COMMAND_MODULES = [web, bundle, exports, bench]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,8 @@ urlpatterns = [
     # Partner confirmation (netimpact.web.confirmation): confirm/<token>/ for partners, and
     # exercises/<key>/claims/ for officers; before commissioning's exercises/ so its routes come first.
     path("", include("netimpact.web.confirmation.urls")),
+    # Open data (netimpact.web.exports): /open-data/... and an exercise's OCDS release for officers.
+    path("", include("netimpact.web.exports.urls")),
     path("exercises/", include("netimpact.web.commissioning.urls")),
     # An exercise's audit trail (netimpact.web.audit): every recorded event about it, newest first.
     path("exercises/<str:key>/history/", include("netimpact.web.audit.urls")),

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "netimpact.web.audit",
     "netimpact.web.confirmation",
     "netimpact.web.panel",
+    "netimpact.web.exports",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -126,3 +127,10 @@ LOGGING = {
         },
     },
 }
+
+# Open-data exports (docs/open-data-exports.md). The defaults are the demo's and are registered nowhere: a
+# council publishing for real sets its OCDS ocid prefix (from the Open Contracting Partnership) and its
+# 360Giving identifier prefix (from 360Giving), and its own Org-ID as the publisher of the 360Giving file.
+NETIMPACT_OCID_PREFIX = os.environ.get("NETIMPACT_OCID_PREFIX", "ocds-xxxxxx")
+NETIMPACT_360GIVING_PREFIX = os.environ.get("NETIMPACT_360GIVING_PREFIX", "360G-netimpactdemo")
+NETIMPACT_PUBLISHER_ID = os.environ.get("NETIMPACT_PUBLISHER_ID", "")
