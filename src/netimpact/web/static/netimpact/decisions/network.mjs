@@ -118,6 +118,7 @@ if (root && source) {
     });
   }
 
+  details.appendChild(html("p", { class: "govuk-body" }, "Select an organisation in the drawing to see its ties here."));
   wrapper.append(toggle, help, svg, details);
   const staticViews = root.querySelector(".ni-network-static");
   staticViews.hidden = true; // the drawing above replaces the two images; the table stays
