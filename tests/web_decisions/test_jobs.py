@@ -65,7 +65,8 @@ def test_the_progress_reaches_the_job_row_stage_by_stage(signed_in, exercise_key
     stages = [stage for _, stage in seen]
     assert shares == sorted(shares) and shares[0] == 0 and 0.9 < shares[-1] < 1  # 100% only once saved
     assert "Working out the status quo" in stages
-    assert "Evaluating bid 3 of 3" in stages and stages[-1] == "Saving the evaluation"
+    assert "Working out bid 3 of 3: pathways, value and explanations" in stages
+    assert stages[-1] == "Saving the evaluation"
     assert EvaluationJob.objects.get().progress == 1.0
 
 

@@ -17,10 +17,16 @@ def test_progress_is_reported_in_order_and_the_result_is_the_same(demo_city):
 
     shares = [share for share, _ in heard]
     assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
-    assert [stage for _, stage in heard] == [
+    stages = [stage for _, stage in heard]
+    n = len(city.bids)
+    assert stages[:3] == [
         "Preparing the register and the parameters",
         "Working out the status quo",
-        *(f"Evaluating bid {n} of {len(city.bids)}" for n in range(1, len(city.bids) + 1)),
+        "Working out each bid's funding shift",
+    ]
+    assert stages[3] == "Passing distress through the network: draws 1 to 60 of 60"
+    assert stages[4:] == [
+        *(f"Working out bid {k} of {n}: pathways, value and explanations" for k in range(1, n + 1)),
         "Ranking the bids",
         "Evaluation finished",
     ]
