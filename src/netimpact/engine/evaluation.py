@@ -385,7 +385,7 @@ def evaluate_exercise(
     status_quo = _status_quo(
         table, ecosystem, exercise, cohorts, values, seed, k_hops, social, proxies, open_buffer, shared
     )
-    results = []
+    results: list[BidEvaluation] = []
     report(0.15, "Working out each bid's funding shift")
     scenarios = [
         _prepare(
