@@ -200,3 +200,19 @@ def test_the_database_refuses_a_second_first_decision_and_a_decision_without_rea
         Decision.objects.create(reasons="Raced.", supersedes=existing, supersede_reason="Why.", **common)
     with pytest.raises(ValueError):
         Decision.objects.create(reasons="  ", **common)
+
+
+def test_a_decision_recorded_meanwhile_is_not_silently_superseded(signed_in, exercise_key, demo_city):
+    first, second = signed_in("officer"), signed_in("officer")  # two officers, two sessions
+    run_evaluation(first, exercise_key)
+    _record(first, exercise_key, outcome=demo_city.bids[0].id, reasons="First officer's reasons.")
+    _record(second, exercise_key, outcome=demo_city.bids[1].id, reasons="Second officer's reasons.")
+    _confirm(second, exercise_key)
+
+    late = _confirm(first, exercise_key)
+
+    assert late["Location"] == reverse("decisions:record", args=[exercise_key])
+    assert Decision.objects.get().reasons == "Second officer's reasons."
+    form = first.get(late["Location"])
+    assert "Another decision was recorded since you started" in form.text
+    assert 'id="supersede_reason"' in form.text and "First officer&#x27;s reasons." in form.text

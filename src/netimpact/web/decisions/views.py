@@ -238,6 +238,11 @@ def check(request: HttpRequest, key: str) -> HttpResponse:
     current = current_decision(exercise)
     problems = _decision_problems(draft, choices, current)
     if problems:  # something changed since step 1 (another officer decided meanwhile): back to it
+        messages.info(
+            request,
+            "Another decision was recorded since you started: read it on the decision report, then say why "
+            "yours replaces it.",
+        )
         return redirect(reverse("decisions:record", args=[key]))
     bid = choices.get(draft["outcome"])
     warnings = _warnings(exercise, run)
