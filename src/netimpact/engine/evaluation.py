@@ -14,7 +14,7 @@ Memory: organisations x draws arrays are processed in chunks of draws (CHUNK_ELE
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -353,13 +353,17 @@ def evaluate_exercise(
     parameters: ParameterSet | None = None,
     draws: int = 1000,
     seed: int = 0,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Evaluation:
     """Net impact of every bid against the status quo, with uncertainty and explanations.
 
     `parameters` defaults to the project's defaults; the exercise's own overrides (exercise.parameters)
-    are applied on top. Same inputs and seed give identical results.
+    are applied on top. Same inputs and seed give identical results. `progress(share 0..1, stage in
+    words)`, if given, is called between stages (a long run's progress indicator); it never changes them.
     """
     _check_inputs(exercise, bids, draws, seed)
+    report = progress or _no_progress
+    report(0.0, "Preparing the register and the parameters")
     params = (parameters or ParameterSet.default()).with_overrides(exercise.parameters)
     table = OrganisationTable.from_ecosystem(ecosystem)
     values = sample_parameters(params, draws, seed)
@@ -377,10 +381,12 @@ def evaluate_exercise(
     # float32: it holds 1 - reached_h, which is float32 already, so no value changes (half the memory).
     open_buffer = np.ones((len(ecosystem.services) + 1, draws), dtype=np.float32)
     shared: dict[str, Any] = {}
+    report(0.05, "Working out the status quo")
     status_quo = _status_quo(
         table, ecosystem, exercise, cohorts, values, seed, k_hops, social, proxies, open_buffer, shared
     )
-    results = []
+    results: list[BidEvaluation] = []
+    report(0.15, "Working out each bid's funding shift")
     scenarios = [
         _prepare(
             table, ecosystem, exercise, bid, evidence, status_quo_ties, values, draws, seed, social, shared
@@ -392,7 +398,12 @@ def evaluate_exercise(
     union = np.unique(np.concatenate([s.reached for s in scenarios])) if scenarios else np.zeros(0, np.int64)
     positions = [np.searchsorted(union, s.reached) for s in scenarios]
     work = _ChunkWork()
-    for start, stop in _chunks(union.size, draws):
+    chunks = _chunks(union.size, draws)
+    for number, (start, stop) in enumerate(chunks):
+        report(
+            0.2 + 0.4 * number / len(chunks),
+            f"Passing distress through the network: draws {start + 1:,} to {stop:,} of {draws:,}",
+        )
         factors = noise_factors(
             seed,
             union,
@@ -409,6 +420,10 @@ def evaluate_exercise(
             _accumulate(scenario, social, result, proxies[:, start:stop], slice(start, stop))
     while scenarios:
         scenario = scenarios.pop(0)  # released once its result is out: its draws are hundreds of MB
+        report(
+            0.6 + 0.35 * len(results) / len(bids),
+            f"Working out bid {len(results) + 1} of {len(bids)}: pathways, value and explanations",
+        )
         open_scale = open_buffer[: scenario.service_owner.size]
         touched = _fill_open_scale(open_scale, scenario)
         results.append(
@@ -431,10 +446,16 @@ def evaluate_exercise(
             )
         )
         open_scale[touched] = 1.0
+    report(0.95, "Ranking the bids")
     beats = probability_beats([r.net_impact.draws for r in results])
     evaluation = Evaluation(exercise.id, params, draws, seed, status_quo, results, beats)
     evaluation.ranking = _rank(evaluation, exercise, bids)
+    report(1.0, "Evaluation finished")
     return evaluation
+
+
+def _no_progress(share: float, stage: str) -> None:
+    """Nobody is watching: the default for `evaluate_exercise(progress=None)`."""
 
 
 def _check_inputs(exercise: Exercise, bids: Sequence[Bid], draws: int, seed: int) -> None:

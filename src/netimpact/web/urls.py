@@ -17,6 +17,8 @@ urlpatterns = [
     # Open data (netimpact.web.exports): /open-data/... and an exercise's OCDS release for officers.
     path("", include("netimpact.web.exports.urls")),
     path("exercises/", include("netimpact.web.commissioning.urls")),
+    # Evaluation jobs with progress, the decision report (page and PDF), recording the award decision.
+    path("exercises/<str:key>/", include("netimpact.web.decisions.urls")),
     # An exercise's audit trail (netimpact.web.audit): every recorded event about it, newest first.
     path("exercises/<str:key>/history/", include("netimpact.web.audit.urls")),
     # The evaluation panel (netimpact.web.panel): declarations, members' scores, moderation and locking.

@@ -8,6 +8,7 @@ it, and warns when today's register, exercise or bids hash differently.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -20,6 +21,7 @@ from netimpact.domain.ecosystem import Ecosystem
 from netimpact.engine.report import (
     COMPONENTS,
     SENSITIVITY_DRAWS,
+    SENSITIVITY_PARAMETERS,
     cohort_changes,
     figure_text,
     finite,
@@ -60,22 +62,47 @@ def current_inputs(exercise_key: str) -> Inputs:
 
 
 def run_evaluation(
-    exercise_key: str, draws: int, seed: int, run_by: Any = None, with_sensitivity: bool = False
+    exercise_key: str,
+    draws: int,
+    seed: int,
+    run_by: Any = None,
+    with_sensitivity: bool = False,
+    progress: Callable[[float, str], None] | None = None,
 ) -> m.EvaluationRun:
     """Evaluate the stored exercise's bids and store the run (raises ValueError if the engine refuses);
-    with_sensitivity adds the tornado of net impact by parameter under the result's "tornado" key."""
+    with_sensitivity adds the tornado of net impact by parameter under the result's "tornado" key.
+    progress(share 0..1, stage in words), if given, hears how far the run has got (netimpact.web.decisions
+    shows it while the run works in the background)."""
     from netimpact.engine.evaluation import evaluate_exercise  # numba compiles on first import
 
+    report = progress or (lambda share, stage: None)
+    report(0.0, "Reading the register, the exercise and its bids")
     inputs = current_inputs(exercise_key)
     started = time.perf_counter()
-    evaluation = evaluate_exercise(inputs.ecosystem, inputs.exercise, inputs.bids, draws=draws, seed=seed)
+    # The tornado's evaluations cost about their draws each: the main run's share of the work follows.
+    extra = (2 * len(SENSITIVITY_PARAMETERS) + 1) * min(draws, SENSITIVITY_DRAWS) if with_sensitivity else 0
+    main = 0.97 * draws / (draws + extra)
+    evaluation = evaluate_exercise(
+        inputs.ecosystem,
+        inputs.exercise,
+        inputs.bids,
+        draws=draws,
+        seed=seed,
+        progress=lambda share, stage: report(0.02 + main * share, stage),
+    )
     result = finite(evaluation.to_dict())
     if with_sensitivity:
+        report(
+            0.02 + main,
+            f"Working out the sensitivity to the parameters ({2 * len(SENSITIVITY_PARAMETERS) + 1} more "
+            "evaluations)",
+        )
         # At most 200 draws per evaluation (31 of them), one seed throughout: bars show the parameter.
         result["tornado"] = sensitivity(
             inputs.ecosystem, inputs.exercise, inputs.bids, draws=min(draws, SENSITIVITY_DRAWS), seed=seed
         )
     seconds = time.perf_counter() - started
+    report(0.99, "Saving the evaluation")
     with transaction.atomic():
         run = m.EvaluationRun.objects.create(
             exercise=m.Exercise.objects.get(key=exercise_key),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "netimpact.web.confirmation",
     "netimpact.web.panel",
     "netimpact.web.exports",
+    "netimpact.web.decisions",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -107,6 +108,10 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Evaluations run in a worker thread while the page shows their progress (netimpact.web.decisions.jobs);
+# True runs them inside the request instead (tests, and a deployment that wants no threads).
+NETIMPACT_EVALUATION_JOBS_INLINE = os.environ.get("NETIMPACT_EVALUATION_JOBS_INLINE", "") == "1"
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,6 @@ STORAGES = {
 # would otherwise warn on every request that STATIC_ROOT does not exist.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Evaluation jobs run inside the request, so a test sees the finished run at once; the decisions browser
+# test turns this off to watch the progress of a real background job.
+NETIMPACT_EVALUATION_JOBS_INLINE = True
