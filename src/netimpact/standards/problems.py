@@ -38,6 +38,9 @@ class ReadResult[R]:
     problems: list[Problem] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)  # record ids (in file order) that had problems
     total: int = 0  # records in the file, valid or not
+    # Records left out by rule, not because they are invalid (a linked charity, a grant to a person):
+    # (record id, why).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def file_problems(self) -> list[Problem]:

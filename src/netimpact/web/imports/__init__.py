@@ -1,0 +1,1 @@
+"""Open data into the register: 360Giving, Open Referral UK, the Charity Commission extract (docs/open-data-imports.md)."""
