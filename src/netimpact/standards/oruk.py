@@ -27,7 +27,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from netimpact.domain.vocabulary import Need
 
 from . import schemas
-from .jsonvalidation import FORMATS, expected, json_path
+from .jsonvalidation import FORMATS, error_path, expected, json_path
 from .matching import normalise_postcode
 from .problems import FileUnreadable, Problem, ReadResult
 
@@ -159,11 +159,8 @@ def _problems(root: str, data: Any, label: str) -> list[Problem]:
     for error in _validator().iter_errors(data):
         if _tolerated(error):
             continue
-        path = list(error.absolute_path)
+        path = list(error_path(error, absolute=True))
         named = [p for p in path if isinstance(p, str)]
-        if error.validator == "required":
-            missing = re.findall(r"'([^']+)' is a required property", error.message)
-            named, path = missing, [*path, *missing]
         found.append(Problem(json_path(root, path), named[-1] if named else "", expected(error), label))
     return found
 

@@ -30,6 +30,7 @@ GRANT_SCHEMA = "360giving/360-giving-schema.json"
 PACKAGE_SCHEMA = "360giving/360-giving-package-schema.json"
 # The package schema $refs the grant schema as 1.4.2 while the grant schema's $id says 1.4.3.
 _OLD_GRANT_ID = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
+_ORG_ID = re.compile(r"^[A-Za-z0-9]+-\S+$")
 WARD_CODE = re.compile(r"^[EWSN]05\d{6}$")
 
 
@@ -349,10 +350,18 @@ def _title(item: _RawGrant, path: tuple[str | int, ...]) -> str:
     if item.columns and key in item.columns:
         return item.columns[key]
     if item.columns and path:
-        prop = schemas.load(GRANT_SCHEMA)["properties"].get(str(path[0]), {})
-        top = prop.get("title") or _resolve(prop).get("title") or str(path[0])
-        named = [str(p) for p in path[1:] if isinstance(p, str)]
-        return ":".join([top, *named])
+        titles: list[str] = []
+        node: dict[str, Any] = {"properties": schemas.load(GRANT_SCHEMA)["properties"]}
+        for part in path:
+            if isinstance(part, int):
+                continue
+            node = _resolve(node)
+            if node.get("type") == "array" or "items" in node:
+                node = _resolve(node.get("items", {}))
+            child = node.get("properties", {}).get(part, {})
+            titles.append(child.get("title") or _resolve(child).get("title") or str(part))
+            node = child
+        return ":".join(titles)
     named_parts = [p for p in path if isinstance(p, str)]
     return named_parts[-1] if named_parts else ""
 
@@ -402,12 +411,20 @@ def _grant(item: _RawGrant, label: str, problems: list[Problem]) -> Grant | None
         return None
     funder, recipient = _org(data["fundingOrganization"][0]), _org(data["recipientOrganization"][0])
     for path, org in ((("fundingOrganization", 0, "id"), funder), (("recipientOrganization", 0, "id"), recipient)):
-        if not re.match(r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)?-\S+$", org.org_id):
-            problem(path, f"an Org-ID such as GB-CHC-1234567 or 360G-xxx, with no spaces (found {org.org_id!r})")
+        if not _ORG_ID.match(org.org_id) or len(org.org_id) > 100:
+            problem(path, "an Org-ID such as GB-CHC-1234567 or 360G-xxx, with no spaces, at most 100 characters "
+                    f"(found {org.org_id!r})")
+    if len(data["id"]) > 100:
+        problem(("id",), "a grant id of at most 100 characters")
     if data["amountAwarded"] < 0:
         problem(("amountAwarded",), f"an amount of at least 0 (found {data['amountAwarded']})")
     award = parse_date(data["awardDate"])
+    if award is None:
+        problem(("awardDate",), f"a real calendar date (found {data['awardDate']!r})")
     planned = (data.get("plannedDates") or [{}])[0] or {}
+    for name in ("startDate", "endDate"):
+        if planned.get(name) and parse_date(planned[name]) is None:
+            problem(("plannedDates", 0, name), f"a real calendar date (found {planned[name]!r})")
     start = parse_date(planned.get("startDate")) or award
     end = parse_date(planned.get("endDate"))
     duration = planned.get("duration")
