@@ -45,10 +45,11 @@ def _other_ids(ref: OrgRef) -> tuple[str, ...]:
 def write_grants(grants: list[Grant], run: ImportRun, counts: Counts, progress: Progress) -> None:
     progress("organisations", 0, len(grants))
     resolver = OrganisationResolver(run, counts)
-    incoming = [IncomingOrg(g.funder.org_id, g.funder.name, g.funder.postcode, "funder", _other_ids(g.funder))
-                for g in grants]
-    incoming += [IncomingOrg(g.recipient.org_id, g.recipient.name, g.recipient.postcode, "recipient",
-                             _other_ids(g.recipient)) for g in grants]
+    # Each distinct organisation as the grants name it, once: a few thousand, not two per grant.
+    funders = dict.fromkeys(g.funder for g in grants)
+    recipients = dict.fromkeys(g.recipient for g in grants)
+    incoming = [IncomingOrg(r.org_id, r.name, r.postcode, "funder", _other_ids(r)) for r in funders]
+    incoming += [IncomingOrg(r.org_id, r.name, r.postcode, "recipient", _other_ids(r)) for r in recipients]
     pk_of = resolver.resolve(incoming)
     progress("funding ties", len(grants) // 3, len(grants))
     kind = FundingKind.GRANT.value
