@@ -70,8 +70,13 @@ def check_merge(kept: m.Organisation, removed: m.Organisation) -> None:
             )
 
 
-def merge(kept: m.Organisation, removed: m.Organisation, *, user: Any, review: MatchReview | None = None
-          ) -> OrganisationMerge:
+def _who(user: Any, actor_label: str) -> dict[str, Any]:
+    signed_in = getattr(user, "is_authenticated", False)
+    return {"actor": user if signed_in else None, "actor_label": None if signed_in else actor_label}
+
+
+def merge(kept: m.Organisation, removed: m.Organisation, *, user: Any, review: MatchReview | None = None,
+          actor_label: str = "netimpact") -> OrganisationMerge:
     with transaction.atomic():
         check_merge(kept, removed)
         moved_fks = []
@@ -102,20 +107,21 @@ def merge(kept: m.Organisation, removed: m.Organisation, *, user: Any, review: M
                 "reviews_incoming": reviews[0],
                 "reviews_existing": reviews[1],
             },
-            review=review, merged_by=user, merged_at=clock.now(),
+            review=review, merged_by=user if getattr(user, "is_authenticated", False) else None, merged_at=clock.now(),
         )
         label = _label(removed)
         removed.delete()
         if review is not None:
-            review.status, review.decided_by, review.decided_at = MatchReview.Status.MERGED, user, clock.now()
-            review.save()
-        record_event(AuditKind.REGISTER_IMPORTED, actor=user,
+            MatchReview.objects.filter(pk=review.pk).update(
+                status=MatchReview.Status.MERGED, decided_by=_who(user, '')['actor'], decided_at=clock.now())
+            review.refresh_from_db()
+        record_event(AuditKind.REGISTER_IMPORTED, **_who(user, actor_label),
                      summary=f"Merged {label} into {_label(kept)}",
                      details={"merge": record.pk, "moved": {k: v for k, v in record.moved.items() if k != "organisation"}})
         return record
 
 
-def unmerge(record: OrganisationMerge, *, user: Any) -> m.Organisation:
+def unmerge(record: OrganisationMerge, *, user: Any, actor_label: str = "netimpact") -> m.Organisation:
     if record.undone_at is not None:
         raise MergeRefused("This merge has already been undone.")
     if record.kept_id is None:
@@ -138,14 +144,16 @@ def unmerge(record: OrganisationMerge, *, user: Any) -> m.Organisation:
         if record.review_id is not None:
             MatchReview.objects.filter(pk=record.review_id).update(
                 status=MatchReview.Status.OPEN, decided_by=None, decided_at=None)
-        record.undone_by, record.undone_at = user, clock.now()
+        record.undone_by = user if getattr(user, "is_authenticated", False) else None
+        record.undone_at = clock.now()
         record.save()
-        record_event(AuditKind.REGISTER_IMPORTED, actor=user,
+        record_event(AuditKind.REGISTER_IMPORTED, **_who(user, actor_label),
                      summary=f"Undid the merge of {record.removed_label} into {record.kept_label}",
                      details={"merge": record.pk})
         return restored
 
 
 def keep_apart(review: MatchReview, *, user: Any) -> None:
-    review.status, review.decided_by, review.decided_at = MatchReview.Status.KEPT_APART, user, clock.now()
+    review.status, review.decided_at = MatchReview.Status.KEPT_APART, clock.now()
+    review.decided_by = _who(user, '')['actor']
     review.save()

@@ -34,7 +34,8 @@ def _in_background() -> bool:
 
 @access_rule(Officer)
 def start(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["upload"]
         content = upload.read()
