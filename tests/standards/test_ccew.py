@@ -89,7 +89,11 @@ def test_a_field_that_does_not_parse_is_named(shared: Path, tmp_path: Path) -> N
     table.write_bytes("\r\n".join(lines).encode("utf-8"))
     result = ccew.read(tmp_path)
     found = [(p.where, p.field, p.expected) for p in result.problems]
-    assert ("publicextract.charity_annual_return_partb.txt line 2", "reserves", "a number (found 'lots')") in found
+    assert (
+        "publicextract.charity_annual_return_partb.txt line 2",
+        "reserves",
+        "a number (found 'lots')",
+    ) in found
 
 
 def test_without_the_charity_table_nothing_can_be_read(tmp_path: Path) -> None:

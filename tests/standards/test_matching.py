@@ -35,7 +35,9 @@ def _index(*orgs: Known) -> KnownIndex:
 
 def test_same_name_and_postcode_is_a_match() -> None:
     index = _index(Known(1, "Bristol Drugs Project", "BS1 6QE", frozenset({"GB-CHC-1003197"})))
-    assert decide("360G-x-bdp", "The Bristol Drugs Project Ltd", "bs16qe", index) == matching.Decision("match", 1)
+    assert decide("360G-x-bdp", "The Bristol Drugs Project Ltd", "bs16qe", index) == matching.Decision(
+        "match", 1
+    )
 
 
 def test_same_name_other_postcode_goes_to_review() -> None:

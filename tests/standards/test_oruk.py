@@ -50,10 +50,16 @@ def test_a_bad_date_time_is_still_caught(shared: Path, tmp_path: Path) -> None:
 
 def test_an_oruk_v1_service_reads() -> None:
     service = {
-        "id": "svc-1", "name": "Recovery cafe", "description": "Drop-in",
+        "id": "svc-1",
+        "name": "Recovery cafe",
+        "description": "Drop-in",
         "organization": {"id": "org-1", "name": "Bristol Drugs Project"},
-        "service_taxonomys": [{"taxonomy": {"id": "esd-1", "name": "Drug and alcohol misuse", "vocabulary": "esdServiceTypes"}}],
-        "service_at_locations": [{"location": {"name": "Hub", "physical_addresses": [{"postal_code": "bs1 6qe"}]}}],
+        "service_taxonomys": [
+            {"taxonomy": {"id": "esd-1", "name": "Drug and alcohol misuse", "vocabulary": "esdServiceTypes"}}
+        ],
+        "service_at_locations": [
+            {"location": {"name": "Hub", "physical_addresses": [{"postal_code": "bs1 6qe"}]}}
+        ],
     }
     result = oruk.read_bytes(json.dumps([service]).encode(), "v1.json")
     assert result.problems == []
@@ -65,16 +71,31 @@ def test_an_oruk_v1_service_reads() -> None:
 
 
 def test_a_v1_service_without_an_organisation_is_invalid() -> None:
-    result = oruk.read_bytes(json.dumps([{"id": "s", "name": "x", "service_taxonomys": []}]).encode(), "v1.json")
+    result = oruk.read_bytes(
+        json.dumps([{"id": "s", "name": "x", "service_taxonomys": []}]).encode(), "v1.json"
+    )
     assert [(p.where, p.field) for p in result.problems] == [("[0].organization", "organization")]
 
 
 def test_registered_identifiers_become_the_org_id() -> None:
-    service = {"id": "93657689-252d-5a77-de87-42ca43452b0e", "name": "x", "status": "active", "organization": {
-        "id": "0b8a9adf-e155-1f77-c48d-a339105d6722", "name": "A Charity", "description": "d",
-        "organization_identifiers": [{"id": "2a3483ea-8966-4f50-9dc3-7bafa1e5c623", "identifier_scheme": "GB-CHC",
-                                      "identifier": "1234567",
-                                      "identifier_type": "Charity number"}]}}
+    service = {
+        "id": "93657689-252d-5a77-de87-42ca43452b0e",
+        "name": "x",
+        "status": "active",
+        "organization": {
+            "id": "0b8a9adf-e155-1f77-c48d-a339105d6722",
+            "name": "A Charity",
+            "description": "d",
+            "organization_identifiers": [
+                {
+                    "id": "2a3483ea-8966-4f50-9dc3-7bafa1e5c623",
+                    "identifier_scheme": "GB-CHC",
+                    "identifier": "1234567",
+                    "identifier_type": "Charity number",
+                }
+            ],
+        },
+    }
     [read] = oruk.read_bytes(json.dumps(service).encode(), "one.json").records
     assert read.organisation.org_id == "GB-CHC-1234567"
     assert read.organisation.other_ids == ("ORUK-0b8a9adf-e155-1f77-c48d-a339105d6722",)

@@ -29,8 +29,12 @@ def client_for_officer(officer) -> Client:
 
 def _upload(client: Client, shared: Path, relative: str, **extra: str):
     path = shared / relative
-    data = {"standard": "360giving", "invalid_records": "stop",
-            "upload": SimpleUploadedFile(path.name, path.read_bytes()), **extra}
+    data = {
+        "standard": "360giving",
+        "invalid_records": "stop",
+        "upload": SimpleUploadedFile(path.name, path.read_bytes()),
+        **extra,
+    }
     return client.post(reverse("imports:start"), data)
 
 
@@ -54,17 +58,23 @@ def test_the_form_says_what_is_missing(client_for_officer: Client) -> None:
 
 
 def test_an_invalid_file_report_lists_row_and_column(client_for_officer: Client, tmp_path: Path) -> None:
-    content = b"Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier," \
-              b"Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n" \
-              b"360G-x-1,T,D,GBP,lots,2024-01-01,GB-CHC-1,A,GB-LAE-BST,B\n"
-    response = client_for_officer.post(reverse("imports:start"), {
-        "standard": "360giving", "invalid_records": "stop", "upload": SimpleUploadedFile("g.csv", content)})
+    content = (
+        b"Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,"
+        b"Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n"
+        b"360G-x-1,T,D,GBP,lots,2024-01-01,GB-CHC-1,A,GB-LAE-BST,B\n"
+    )
+    response = client_for_officer.post(
+        reverse("imports:start"),
+        {"standard": "360giving", "invalid_records": "stop", "upload": SimpleUploadedFile("g.csv", content)},
+    )
     html = client_for_officer.get(response["Location"]).content.decode()
     assert "row 2" in html and "Amount Awarded" in html and "a value of type number" in html
     assert m.FundingTie.objects.count() == 0
 
 
-def test_the_review_queue_merges_and_the_merge_can_be_undone(client_for_officer: Client, shared: Path) -> None:
+def test_the_review_queue_merges_and_the_merge_can_be_undone(
+    client_for_officer: Client, shared: Path
+) -> None:
     _upload(client_for_officer, shared, "360giving/andrew-lloyd-webber-foundation.json")
     _upload(client_for_officer, shared, "360giving/trafford_council_voluntary_sector_grants.json")
     review = MatchReview.objects.get(incoming__org_id="360G-trafford-drake_music")

@@ -61,10 +61,13 @@ def test_an_officer_imports_reviews_and_undoes_a_merge(site, browser, shared: Pa
     failures += _axe_failures(axe, page, "import page")
     page.click("main form button[type=submit]")
     failures += _axe_failures(axe, page, "import page with errors")
-    for where, address in (("report", report), ("runs", url + reverse("imports:runs")),
-                           ("review queue", url + reverse("imports:reviews")),
-                           ("merged reviews", url + reverse("imports:reviews") + "?status=merged"),
-                           ("merges", url + reverse("imports:merges"))):
+    for where, address in (
+        ("report", report),
+        ("runs", url + reverse("imports:runs")),
+        ("review queue", url + reverse("imports:reviews")),
+        ("merged reviews", url + reverse("imports:reviews") + "?status=merged"),
+        ("merges", url + reverse("imports:merges")),
+    ):
         page.goto(address)
         failures += _axe_failures(axe, page, where)
     assert failures == [], "\n".join(failures)

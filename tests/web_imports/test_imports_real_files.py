@@ -36,21 +36,34 @@ def test_each_real_file_imports_then_reimports_unchanged(shared: Path, standard:
     assert first.status == ImportRun.Status.IMPORTED, first.problems
     assert first.problem_count == 0
     assert any(o["created"] for o in first.counts.values())
-    snapshot = (m.Organisation.objects.count(), m.FundingTie.objects.count(), m.Service.objects.count(),
-                m.FinancialYear.objects.count(), m.IncomeLine.objects.count(), m.OrgIdentifier.objects.count())
+    snapshot = (
+        m.Organisation.objects.count(),
+        m.FundingTie.objects.count(),
+        m.Service.objects.count(),
+        m.FinancialYear.objects.count(),
+        m.IncomeLine.objects.count(),
+        m.OrgIdentifier.objects.count(),
+    )
     second = import_path(standard, shared / relative, actor_label="test")
     assert second.status == ImportRun.Status.IMPORTED
     _nothing_new(second)
     assert sum(o["unchanged"] for o in second.counts.values()) > 0
-    assert snapshot == (m.Organisation.objects.count(), m.FundingTie.objects.count(), m.Service.objects.count(),
-                        m.FinancialYear.objects.count(), m.IncomeLine.objects.count(),
-                        m.OrgIdentifier.objects.count())
+    assert snapshot == (
+        m.Organisation.objects.count(),
+        m.FundingTie.objects.count(),
+        m.Service.objects.count(),
+        m.FinancialYear.objects.count(),
+        m.IncomeLine.objects.count(),
+        m.OrgIdentifier.objects.count(),
+    )
     assert AuditEvent.objects.filter(kind=AuditKind.REGISTER_IMPORTED).count() == 2
 
 
 def test_all_real_files_together_then_again(shared: Path) -> None:
     for standard, relative in FILES:
-        assert import_path(standard, shared / relative, actor_label="test").status == ImportRun.Status.IMPORTED
+        assert (
+            import_path(standard, shared / relative, actor_label="test").status == ImportRun.Status.IMPORTED
+        )
     for standard, relative in FILES:
         _nothing_new(import_path(standard, shared / relative, actor_label="test"))
 
@@ -76,7 +89,9 @@ def test_charity_finances_land_in_the_register(shared: Path) -> None:
     assert org.staff == 32 and org.volunteers == 14
     assert CharityYear.objects.filter(organisation=org).count() >= org.finances.count()
     # Linked charities are not organisations of their own.
-    assert not m.Organisation.objects.filter(name__icontains="CIO", org_id__startswith="GB-CHC-203460").exists()
+    assert not m.Organisation.objects.filter(
+        name__icontains="CIO", org_id__startswith="GB-CHC-203460"
+    ).exists()
 
 
 def test_a_second_source_finds_the_charity_by_its_number(shared: Path) -> None:
@@ -84,10 +99,20 @@ def test_a_second_source_finds_the_charity_by_its_number(shared: Path) -> None:
     import_path("360giving", shared / "360giving/a-b-charitable-trust.json", actor_label="test")
     before = m.Organisation.objects.count()
     grant = {
-        "id": "360G-test-1", "title": "t", "description": "d", "currency": "GBP", "amountAwarded": 10,
+        "id": "360G-test-1",
+        "title": "t",
+        "description": "d",
+        "currency": "GBP",
+        "amountAwarded": 10,
         "awardDate": "2024-01-01",
-        "recipientOrganization": [{"id": "360G-someone-else", "name": "Access to Justice Foundation",
-                                   "charityNumber": "1126147", "postalCode": "WC2A 1JF"}],
+        "recipientOrganization": [
+            {
+                "id": "360G-someone-else",
+                "name": "Access to Justice Foundation",
+                "charityNumber": "1126147",
+                "postalCode": "WC2A 1JF",
+            }
+        ],
         "fundingOrganization": [{"id": "GB-CHC-1000147", "name": "A B Charitable Trust"}],
     }
     run = import_bytes("360giving", json.dumps({"grants": [grant]}).encode(), "one.json", actor_label="test")

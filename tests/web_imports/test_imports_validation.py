@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _bad(shared: Path) -> bytes:
-    document = json.loads((shared / "360giving" / "trafford_council_voluntary_sector_grants.json").read_text())
+    document = json.loads(
+        (shared / "360giving" / "trafford_council_voluntary_sector_grants.json").read_text()
+    )
     document["grants"][3]["amountAwarded"] = "2,000 pounds"
     return json.dumps(document).encode()
 
@@ -25,9 +27,14 @@ def _bad(shared: Path) -> bytes:
 def test_invalid_records_stop_the_import_and_nothing_is_written(shared: Path) -> None:
     run = import_bytes("360giving", _bad(shared), "bad.json", actor_label="test")
     assert run.status == ImportRun.Status.INVALID
-    assert run.problems == [{"where": "grants[3].amountAwarded", "field": "amountAwarded",
-                             "expected": 'a value of type number (found "2,000 pounds")',
-                             "record": "360G-traffordmbc-VSG1345"}]
+    assert run.problems == [
+        {
+            "where": "grants[3].amountAwarded",
+            "field": "amountAwarded",
+            "expected": 'a value of type number (found "2,000 pounds")',
+            "record": "360G-traffordmbc-VSG1345",
+        }
+    ]
     assert m.Organisation.objects.count() == 0 and m.FundingTie.objects.count() == 0
 
 
@@ -63,8 +70,11 @@ def test_a_failure_while_writing_leaves_the_register_as_it_was(shared: Path, mon
         original.write(records, run, counts, progress)
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(importing.IMPORTERS, "360giving", original.__class__(
-        original.read_path, original.read_bytes, explode, original.record_kind))
+    monkeypatch.setitem(
+        importing.IMPORTERS,
+        "360giving",
+        original.__class__(original.read_path, original.read_bytes, explode, original.record_kind),
+    )
     content = (shared / "360giving" / "a-b-charitable-trust.json").read_bytes()
     with pytest.raises(RuntimeError):
         import_bytes("360giving", content, "abct.json", actor_label="test")

@@ -23,8 +23,12 @@ def test_two_charities_sharing_a_name_and_postcode_stay_two(shared: Path) -> Non
     """Real case in the A B Charitable Trust file: "Carriers of Hope" is GB-CHC-1140583 and GB-CHC-1180105
     (the charity re-registered), both at CV3 2PP; likewise "Comfrey Project" and "Migrants Organise"."""
     import_path("360giving", shared / "360giving/a-b-charitable-trust.json", actor_label="test")
-    for a, b in (("GB-CHC-1140583", "GB-CHC-1180105"), ("GB-CHC-1093365", "GB-CHC-1175224"),
-                 ("GB-CHC-1077116", "GB-CHC-1077166"), ("GB-SC-SC030193", "GB-SC-SC047423")):
+    for a, b in (
+        ("GB-CHC-1140583", "GB-CHC-1180105"),
+        ("GB-CHC-1093365", "GB-CHC-1175224"),
+        ("GB-CHC-1077116", "GB-CHC-1077166"),
+        ("GB-SC-SC030193", "GB-SC-SC047423"),
+    ):
         first, second = _org(a), _org(b)
         assert first.pk != second.pk
         assert first.postcode == second.postcode
@@ -43,21 +47,26 @@ def test_same_name_with_a_missing_postcode_goes_to_the_review_queue(shared: Path
     """Real case: Drake Music is 360G-trafford-drake_music in Trafford's grants (no postcode) and
     GB-CHC-1034374 at E1 6LA in the Andrew Lloyd Webber Foundation's."""
     import_path("360giving", shared / "360giving/andrew-lloyd-webber-foundation.json", actor_label="test")
-    run = import_path("360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json",
-                      actor_label="test")
+    run = import_path(
+        "360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json", actor_label="test"
+    )
     review = MatchReview.objects.get(incoming__org_id="360G-trafford-drake_music")
     assert review.existing == _org("GB-CHC-1034374")
     assert "postcode missing" in review.reason
     assert review.import_run == run
     assert run.counts["match to review"]["created"] >= 1
     # Importing again finds both by Org-ID: no new review.
-    import_path("360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json", actor_label="test")
+    import_path(
+        "360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json", actor_label="test"
+    )
     assert MatchReview.objects.filter(incoming__org_id="360G-trafford-drake_music").count() == 1
 
 
 def _drake(shared: Path) -> MatchReview:
     import_path("360giving", shared / "360giving/andrew-lloyd-webber-foundation.json", actor_label="test")
-    import_path("360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json", actor_label="test")
+    import_path(
+        "360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json", actor_label="test"
+    )
     return MatchReview.objects.get(incoming__org_id="360G-trafford-drake_music")
 
 
@@ -89,11 +98,13 @@ def test_merge_moves_everything_and_unmerge_restores_both(shared: Path) -> None:
     kept = m.Organisation.objects.get(org_id="GB-CHC-1034374")
     assert "360G-trafford-drake_music" in kept.identifiers.values_list("value", flat=True)
     assert set(before["360G-trafford-drake_music"]["received"]) <= set(
-        kept.funding_received.values_list("key", flat=True))
+        kept.funding_received.values_list("key", flat=True)
+    )
     assert kept.wards.filter(code="E05010885").exists()
     # Importing the Trafford file again now finds Drake Music by its 360G id on the merged organisation.
-    again = import_path("360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json",
-                        actor_label="test")
+    again = import_path(
+        "360giving", shared / "360giving/trafford_council_voluntary_sector_grants.json", actor_label="test"
+    )
     assert again.counts["organisation"]["created"] == 0 and again.counts["funding tie"]["updated"] == 0
     merging.unmerge(record, user=None)
     assert _state([incoming.org_id, existing.org_id]) == before
@@ -109,7 +120,9 @@ def test_merge_refuses_overlapping_accounts(shared: Path) -> None:
     import_path("ccew", shared / "ccew", actor_label="test")
     charity = m.Organisation.objects.get(org_id="GB-CHC-207237")
     other = m.Organisation.objects.create(org_id="360G-x-copy", name=charity.name, kind="local_vcse")
-    m.FinancialYear.objects.create(organisation=other, year=2022, expenditure=1, free_reserves=1, net_assets=1)
+    m.FinancialYear.objects.create(
+        organisation=other, year=2022, expenditure=1, free_reserves=1, net_assets=1
+    )
     with pytest.raises(merging.MergeRefused, match="2022"):
         merging.merge(charity, other, user=None)
     assert OrganisationMerge.objects.count() == 0
@@ -117,15 +130,29 @@ def test_merge_refuses_overlapping_accounts(shared: Path) -> None:
 
 def test_near_identical_names_at_one_postcode_are_queued() -> None:
     def grant(number: int, org_id: str, name: str) -> dict:
-        return {"id": f"360G-t-{number}", "title": "t", "description": "d", "currency": "GBP",
-                "amountAwarded": 10, "awardDate": "2024-01-01",
-                "recipientOrganization": [{"id": org_id, "name": name, "postalCode": "BS2 9JA"}],
-                "fundingOrganization": [{"id": "GB-LAE-BST", "name": "Bristol City Council"}]}
+        return {
+            "id": f"360G-t-{number}",
+            "title": "t",
+            "description": "d",
+            "currency": "GBP",
+            "amountAwarded": 10,
+            "awardDate": "2024-01-01",
+            "recipientOrganization": [{"id": org_id, "name": name, "postalCode": "BS2 9JA"}],
+            "fundingOrganization": [{"id": "GB-LAE-BST", "name": "Bristol City Council"}],
+        }
 
-    import_bytes("360giving", json.dumps({"grants": [grant(1, "GB-CHC-1", "Bristol Refugee Rights")]}).encode(),
-                 "a.json", actor_label="test")
-    import_bytes("360giving", json.dumps({"grants": [grant(2, "360G-t-brr", "Bristol Refugee Right")]}).encode(),
-                 "b.json", actor_label="test")
+    import_bytes(
+        "360giving",
+        json.dumps({"grants": [grant(1, "GB-CHC-1", "Bristol Refugee Rights")]}).encode(),
+        "a.json",
+        actor_label="test",
+    )
+    import_bytes(
+        "360giving",
+        json.dumps({"grants": [grant(2, "360G-t-brr", "Bristol Refugee Right")]}).encode(),
+        "b.json",
+        actor_label="test",
+    )
     review = MatchReview.objects.get()
     assert "near-identical" in review.reason
     merging.keep_apart(review, user=None)

@@ -43,7 +43,8 @@ SCALES = {
     "reference": Scale("reference", 100, 400, 3, 50, {"speed_ratio_min": 50.0}),
     # 360Giving import (issue 5): 100,000 grants into a fresh SQLite register within 30 s
     # (netimpact.cli.imports_bench); `ties` is the number of grants.
-    "imports": Scale("imports", 3_000, 100_000, 0, 0, {"wall_seconds_max": 30.0, "peak_memory_mb_max": 8_192.0}),
+    "imports": Scale("imports", 3_000, 100_000, 0, 0,
+                     {"wall_seconds_max": 30.0, "peak_memory_mb_max": 8_192.0}),
 }
 # --quick: the same code paths at sizes a test suite can afford; timings mean nothing there.
 QUICK_SIZES = {

@@ -61,6 +61,7 @@ def measure_imports(grants: int, target: dict[str, float], quick: bool) -> dict[
             "counts": run.counts,
             "reimport_counts": again.counts,
             "target": target,
-            "meets_target": run.status == "imported" and wall <= target["wall_seconds_max"]
+            "meets_target": run.status == "imported"
+            and wall <= target["wall_seconds_max"]
             and peak <= target["peak_memory_mb_max"],
         }

@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -126,8 +126,11 @@ def read_bytes(content: bytes, name: str) -> ReadResult[Charity]:
                 archive = zipfile.ZipFile(io.BytesIO(content))
             except zipfile.BadZipFile as error:
                 raise FileUnreadable(f"expected a zip of publicextract tables: {error}") from error
-            files = {Path(n).name: (lambda n=n: archive.read(n)) for n in archive.namelist()
-                     if Path(n).name.startswith("publicextract.") and n.endswith(".txt")}
+            files = {
+                Path(n).name: (lambda n=n: archive.read(n))
+                for n in archive.namelist()
+                if Path(n).name.startswith("publicextract.") and n.endswith(".txt")
+            }
             # The Commission publishes each table as its own zip: accept a zip of those zips too.
             for inner in [n for n in archive.namelist() if n.lower().endswith(".zip")]:
                 with zipfile.ZipFile(io.BytesIO(archive.read(inner))) as nested:
@@ -154,7 +157,7 @@ def known_fields() -> dict[str, frozenset[str]]:
     return {table: frozenset(names) for table, names in fields.items()}
 
 
-def _read_files(files: dict[str, object], result: ReadResult[Charity]) -> ReadResult[Charity]:
+def _read_files(files: Mapping[str, Callable[[], bytes]], result: ReadResult[Charity]) -> ReadResult[Charity]:
     tables: dict[str, _Table] = {}
     for table in TABLES:
         file = f"publicextract.{table}.txt"
@@ -162,8 +165,7 @@ def _read_files(files: dict[str, object], result: ReadResult[Charity]) -> ReadRe
             if table in REQUIRED:
                 raise FileUnreadable(f"expected the table {file} (the register of charities)")
             continue
-        reader = files[file]
-        content = reader()  # type: ignore[operator]
+        content = files[file]()
         tables[table] = _parse_table(table, file, content, result)
     return _charities(tables, result)
 
@@ -181,8 +183,13 @@ def _parse_table(table: str, file: str, content: bytes, result: ReadResult[Chari
         raise FileUnreadable(f"{file}: expected the column(s) {', '.join(missing)} in the header row")
     unknown = [h for h in header if h not in known]
     if unknown:
-        result.problems.append(Problem(f"{file} line 1", unknown[0],
-                                       f"only the fields of the Commission's extract ({len(unknown)} unknown)"))
+        result.problems.append(
+            Problem(
+                f"{file} line 1",
+                unknown[0],
+                f"only the fields of the Commission's extract ({len(unknown)} unknown)",
+            )
+        )
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
@@ -190,12 +197,15 @@ def _parse_table(table: str, file: str, content: bytes, result: ReadResult[Chari
         cells = line.split("\t")
         if len(cells) != len(header):
             charity = cells[2] if len(cells) > 2 and cells[2].isdigit() else None
-            result.problems.append(Problem(
-                f"{file} line {number}", "",
-                f"{len(header)} tab-separated fields as in the header (found {len(cells)}: a record broken "
-                "across lines or a stray tab)",
-                f"GB-CHC-{charity}" if charity else f"{file} line {number}",
-            ))
+            result.problems.append(
+                Problem(
+                    f"{file} line {number}",
+                    "",
+                    f"{len(header)} tab-separated fields as in the header (found {len(cells)}: "
+                    "a record broken across lines or a stray tab)",
+                    f"GB-CHC-{charity}" if charity else f"{file} line {number}",
+                )
+            )
             if charity:
                 result.invalid.append(f"GB-CHC-{charity}")
             continue
@@ -205,10 +215,18 @@ def _parse_table(table: str, file: str, content: bytes, result: ReadResult[Chari
 
 def _needed(table: str) -> set[str]:
     return {
-        "charity": {"registered_charity_number", "linked_charity_number", "charity_name",
-                    "charity_registration_status"},
-        "charity_annual_return_history": {"registered_charity_number", "fin_period_end_date",
-                                          "total_gross_income", "total_gross_expenditure"},
+        "charity": {
+            "registered_charity_number",
+            "linked_charity_number",
+            "charity_name",
+            "charity_registration_status",
+        },
+        "charity_annual_return_history": {
+            "registered_charity_number",
+            "fin_period_end_date",
+            "total_gross_income",
+            "total_gross_expenditure",
+        },
         "charity_annual_return_parta": {"registered_charity_number", "fin_period_end_date"},
         "charity_annual_return_partb": {"registered_charity_number", "fin_period_end_date"},
     }[table]
@@ -221,8 +239,14 @@ class _Row:
         self.table, self.line, self.row, self.problems, self.record = table, line, row, problems, record
 
     def _problem(self, name: str, expected: str) -> None:
-        self.problems.append(Problem(f"{self.table.file} line {self.line}", name,
-                                     f"{expected} (found {self.row.get(name, '')!r})", self.record))
+        self.problems.append(
+            Problem(
+                f"{self.table.file} line {self.line}",
+                name,
+                f"{expected} (found {self.row.get(name, '')!r})",
+                self.record,
+            )
+        )
 
     def text(self, name: str) -> str:
         return " ".join(self.row.get(name, "").split())
@@ -261,8 +285,14 @@ def _charity_number(table: _Table, line: int, row: dict[str, str], problems: lis
     value = row.get("registered_charity_number", "").strip()
     if value.isdigit():
         return int(value)
-    problems.append(Problem(f"{table.file} line {line}", "registered_charity_number",
-                            f"a charity number, digits only (found {value!r})", f"{table.file} line {line}"))
+    problems.append(
+        Problem(
+            f"{table.file} line {line}",
+            "registered_charity_number",
+            f"a charity number, digits only (found {value!r})",
+            f"{table.file} line {line}",
+        )
+    )
     return None
 
 
@@ -279,11 +309,18 @@ def _charities(tables: dict[str, _Table], result: ReadResult[Charity]) -> ReadRe
     charities = tables["charity"]
     for number, rows in by_table["charity"].items():
         record = f"GB-CHC-{number}"
-        main = [(line, row) for line, row in rows if row.get("linked_charity_number", "").strip() in ("0", "")]
+        main = [
+            (line, row) for line, row in rows if row.get("linked_charity_number", "").strip() in ("0", "")
+        ]
         linked = len(rows) - len(main)
         if linked:
-            result.skipped.append((record, f"{linked} linked charit{'y' if linked == 1 else 'ies'} registered "
-                                   f"under {record}: part of the main charity, not organisations of their own"))
+            result.skipped.append(
+                (
+                    record,
+                    f"{linked} linked charit{'y' if linked == 1 else 'ies'} registered "
+                    f"under {record}: part of the main charity, not organisations of their own",
+                )
+            )
         if not main:
             continue
         result.total += 1
@@ -293,8 +330,13 @@ def _charities(tables: dict[str, _Table], result: ReadResult[Charity]) -> ReadRe
         if typed.text("charity_registration_status").lower() == "removed":
             result.skipped.append((record, f"removed from the register on {typed.date('date_of_removal')}"))
             continue
-        charity = Charity(number, typed.text("charity_name") or record, typed.text("charity_contact_postcode"),
-                          typed.text("charity_company_registration_number"), f"{charities.file} line {line}")
+        charity = Charity(
+            number,
+            typed.text("charity_name") or record,
+            typed.text("charity_contact_postcode"),
+            typed.text("charity_company_registration_number"),
+            f"{charities.file} line {line}",
+        )
         if not charity.name.strip():
             problems.append(Problem(charity.where, "charity_name", "the charity's name", record))
         charity.years = _years(number, tables, by_table, problems, record)
@@ -308,10 +350,19 @@ def _charities(tables: dict[str, _Table], result: ReadResult[Charity]) -> ReadRe
     return result
 
 
-def _years(number: int, tables: dict[str, _Table], by_table: dict[str, dict[int, list[tuple[int, dict[str, str]]]]],
-           problems: list[Problem], record: str) -> list[CharityYearFigures]:
+def _years(
+    number: int,
+    tables: dict[str, _Table],
+    by_table: dict[str, dict[int, list[tuple[int, dict[str, str]]]]],
+    problems: list[Problem],
+    record: str,
+) -> list[CharityYearFigures]:
     periods: dict[dt.date, dict[str, _Row]] = defaultdict(dict)
-    for name in ("charity_annual_return_history", "charity_annual_return_parta", "charity_annual_return_partb"):
+    for name in (
+        "charity_annual_return_history",
+        "charity_annual_return_parta",
+        "charity_annual_return_partb",
+    ):
         if name not in tables:
             continue
         for line, row in by_table[name].get(number, []):
@@ -334,8 +385,12 @@ def _years(number: int, tables: dict[str, _Table], by_table: dict[str, dict[int,
             income = _first([partb.number("income_total_income_and_endowments"), income])
             expenditure = _first([partb.number("expenditure_total"), expenditure])
         years[end.year] = CharityYearFigures(
-            year=end.year, period_end=end, income=income, expenditure=expenditure,
-            government_contracts=contracts, government_grants=grants,
+            year=end.year,
+            period_end=end,
+            income=income,
+            expenditure=expenditure,
+            government_contracts=contracts,
+            government_grants=grants,
             reserves=partb.number("reserves") if partb else None,
             employees=partb.count("count_employees") if partb else None,
             volunteers=parta.count("count_volunteers") if parta else None,
@@ -379,7 +434,9 @@ def _register_finance(partb: _Row, contracts: float | None, grants: float | None
         IncomeSource.OTHER: other,
     }
     net_assets = _first([partb.number("assets_total_assets_and_liabilities"), partb.number("funds_total")])
-    admin = (partb.number("expenditure_raising_funds") or 0.0) + (partb.number("expenditure_governance") or 0.0)
+    admin = (partb.number("expenditure_raising_funds") or 0.0) + (
+        partb.number("expenditure_governance") or 0.0
+    )
     return RegisterFinance(
         income={k: v for k, v in income.items() if v > 0},
         expenditure=max(expenditure, 0.0),

@@ -19,22 +19,46 @@ from typing import Any
 from netimpact.domain.wards import load_bristol_wards
 
 TOWNS = ("Bristol", "Bath", "Manchester", "Trafford", "London", "Leeds", "Cardiff")
-WORDS = ("Community", "Youth", "Trust", "Project", "Centre", "Network", "Action", "Support", "Arts", "Food",
-         "Housing", "Recovery", "Family", "Voices", "Garden", "Sports", "Care", "Advice", "Women's", "Men's")
+WORDS = (
+    "Community",
+    "Youth",
+    "Trust",
+    "Project",
+    "Centre",
+    "Network",
+    "Action",
+    "Support",
+    "Arts",
+    "Food",
+    "Housing",
+    "Recovery",
+    "Family",
+    "Voices",
+    "Garden",
+    "Sports",
+    "Care",
+    "Advice",
+    "Women's",
+    "Men's",
+)
 PROGRAMMES = ("Open Programme", "Small Grants", "Voluntary Sector Grants", "Community Fund", "Recovery Fund")
 
 
 def _postcode(rng: random.Random) -> str:
     area = rng.choice(("BS", "BA", "M", "LS", "CF", "E", "N", "SE"))
-    return f"{area}{rng.randint(1, 20)} {rng.randint(0, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}" \
-           f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    return (
+        f"{area}{rng.randint(1, 20)} {rng.randint(0, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    )
 
 
 def _org(rng: random.Random, number: int, funder: bool) -> dict[str, Any]:
     name = f"{rng.choice(TOWNS)} {rng.choice(WORDS)} {rng.choice(WORDS)} {number}"
     roll = rng.random()
     if funder:
-        org_id = f"GB-LAE-{'ABCDEFGHJK'[number % 10]}{number:03d}" if roll < 0.2 else f"GB-CHC-{200000 + number}"
+        org_id = (
+            f"GB-LAE-{'ABCDEFGHJK'[number % 10]}{number:03d}" if roll < 0.2 else f"GB-CHC-{200000 + number}"
+        )
         return {"id": org_id, "name": f"{name} Foundation"}
     if roll < 0.6:
         org: dict[str, Any] = {"id": f"GB-CHC-{1000000 + number}", "charityNumber": str(1000000 + number)}
@@ -46,7 +70,9 @@ def _org(rng: random.Random, number: int, funder: bool) -> dict[str, Any]:
     return org
 
 
-def synthetic_grants(count: int, funders: int = 300, recipients: int = 3_000, seed: int = 0) -> dict[str, Any]:
+def synthetic_grants(
+    count: int, funders: int = 300, recipients: int = 3_000, seed: int = 0
+) -> dict[str, Any]:
     rng = random.Random(seed)
     funder_orgs = [_org(rng, n, True) for n in range(funders)]
     recipient_orgs = [_org(rng, n, False) for n in range(recipients)]
@@ -78,7 +104,9 @@ def synthetic_grants(count: int, funders: int = 300, recipients: int = 3_000, se
         place = rng.random()
         if place < 0.6:
             ward = rng.choice(wards)
-            grant["beneficiaryLocation"] = [{"name": ward, "geoCode": ward, "geoCodeType": "WD", "countryCode": "GB"}]
+            grant["beneficiaryLocation"] = [
+                {"name": ward, "geoCode": ward, "geoCodeType": "WD", "countryCode": "GB"}
+            ]
         elif place < 0.8:
             grant["beneficiaryLocation"] = [{"name": "Bristol", "geoCode": "E06000023", "geoCodeType": "UA"}]
         grants.append(grant)

@@ -49,7 +49,8 @@ def _one_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterat
         for branch in branches:
             if "format" in branch:
                 held += validator.format_checker is None or validator.format_checker.conforms(
-                    instance, branch["format"])
+                    instance, branch["format"]
+                )
             else:
                 held += re.search(branch["pattern"], instance) is not None
         if held == 1:
@@ -59,7 +60,8 @@ def _one_of(validator: Any, branches: Any, instance: Any, schema: Any) -> Iterat
 
 def _simple_string_branches(branches: Any) -> bool:
     return isinstance(branches, list) and all(
-        isinstance(b, dict) and len(b) == 1 and ("format" in b or "pattern" in b) for b in branches)
+        isinstance(b, dict) and len(b) == 1 and ("format" in b or "pattern" in b) for b in branches
+    )
 
 
 FastDraft202012 = validators.extend(Draft202012Validator, {"enum": _enum, "oneOf": _one_of})
@@ -81,7 +83,7 @@ def registry_for(*schemas: dict[str, Any], aliases: dict[str, dict[str, Any]] | 
     for schema in schemas:
         resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
     for uri, schema in (aliases or {}).items():
-        resources.append((uri, Resource(contents=schema, specification=DRAFT202012)))
+        resources.append((uri, DRAFT202012.create_resource(schema)))
     return Registry().with_resources(resources)
 
 
@@ -90,16 +92,23 @@ def expected(error: ValidationError) -> str:
     keyword = error.validator
     instance = error.instance
     schema = error.schema if isinstance(error.schema, dict) else {}
-    if keyword in ("oneOf", "anyOf") and isinstance(instance, dict) and _required_choice(error.validator_value):
+    if (
+        keyword in ("oneOf", "anyOf")
+        and isinstance(instance, dict)
+        and _required_choice(error.validator_value)
+    ):
         branches = [b["required"] for b in error.validator_value]
         missing = [[name for name in branch if name not in instance] for branch in branches]
         least = min(missing, key=len)
         if not least:
-            return f"only one of {' or '.join(sorted(set().union(*branches) - set.intersection(*(set(b) for b in branches))))}, not both"
-        alternatives = sorted({name for branch in branches for name in branch} - set.intersection(
-            *(set(b) for b in branches)))
-        return (f"the required field(s) {', '.join(least)}" + (
-            f" (one of {' or '.join(alternatives)} is needed)" if set(alternatives) & set(least) else ""))
+            either = sorted(set().union(*branches) - set.intersection(*(set(b) for b in branches)))
+            return f"only one of {' or '.join(either)}, not both"
+        alternatives = sorted(
+            {name for branch in branches for name in branch} - set.intersection(*(set(b) for b in branches))
+        )
+        return f"the required field(s) {', '.join(least)}" + (
+            f" (one of {' or '.join(alternatives)} is needed)" if set(alternatives) & set(least) else ""
+        )
     if keyword in ("oneOf", "anyOf") and _is_date_choice(schema):
         return f"a date written YYYY-MM-DD or a full date-time (found {_short(instance)})"
     if keyword == "type":
@@ -124,8 +133,11 @@ def expected(error: ValidationError) -> str:
 
 
 def _required_choice(branches: Any) -> bool:
-    return isinstance(branches, list) and bool(branches) and all(
-        isinstance(b, dict) and set(b) == {"required"} for b in branches)
+    return (
+        isinstance(branches, list)
+        and bool(branches)
+        and all(isinstance(b, dict) and set(b) == {"required"} for b in branches)
+    )
 
 
 def _is_date_choice(schema: dict[str, Any]) -> bool:
@@ -138,16 +150,27 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-_ANNOTATIONS = frozenset({
-    "title", "description", "codelist", "openCodelist", "rollUp", "$comment", "examples", "deprecated", "weight",
-    "propertyOrder",
-})
+_ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "codelist",
+        "openCodelist",
+        "rollUp",
+        "$comment",
+        "examples",
+        "deprecated",
+        "weight",
+        "propertyOrder",
+    }
+)
 _KEY_SET_KEYWORDS = frozenset({"type", "required", "oneOf", "anyOf", "$id", "$schema", "$defs"})
 _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (
-        isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
+    ),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
     "array": lambda v: isinstance(v, list),
@@ -186,8 +209,12 @@ class MemoisedItems:
             items = keywords.get("items")
             if set(keywords) == {"type"} and isinstance(keywords["type"], str):
                 self.inline_types[name] = keywords["type"]
-            elif (isinstance(items, dict) and set(items) == {"$ref"} and keywords.get("type") == "array"
-                  and set(keywords) <= {"type", "items", "minItems", "maxItems"}):
+            elif (
+                isinstance(items, dict)
+                and set(items) == {"$ref"}
+                and keywords.get("type") == "array"
+                and set(keywords) <= {"type", "items", "minItems", "maxItems"}
+            ):
                 array_rest = {k: v for k, v in keywords.items() if k != "items"}
                 self.item_defs[name] = (self.full.evolve(schema=array_rest), self.full.evolve(schema=items))
             else:

@@ -39,14 +39,41 @@ ORUK_PREFIX = "ORUK"  # Org-IDs for directory organisations with no registered i
 NEED_KEYWORDS: tuple[tuple[Need, tuple[str, ...]], ...] = (
     (Need.SUBSTANCE_USE, ("drug", "substance", "addiction", "needle exchange", "opiate")),
     (Need.ALCOHOL, ("alcohol", "drink")),
-    (Need.MENTAL_HEALTH, ("mental", "emotional", "wellbeing", "well-being", "counselling", "anxiety",
-                          "depression", "suicide", "distress", "psycholog")),
+    (
+        Need.MENTAL_HEALTH,
+        (
+            "mental",
+            "emotional",
+            "wellbeing",
+            "well-being",
+            "counselling",
+            "anxiety",
+            "depression",
+            "suicide",
+            "distress",
+            "psycholog",
+        ),
+    ),
     (Need.HOUSING, ("homeless", "housing", "accommodation", "tenan", "rough sleep", "hostel", "care leaver")),
-    (Need.EMPLOYMENT, ("employment", "job", "skills", "training", "volunteering opportunit", "careers",
-                       "apprentice", "work club")),
+    (
+        Need.EMPLOYMENT,
+        (
+            "employment",
+            "job",
+            "skills",
+            "training",
+            "volunteering opportunit",
+            "careers",
+            "apprentice",
+            "work club",
+        ),
+    ),
     (Need.YOUTH, ("young people", "youth", "teenager", "children", "care leaver", "young person")),
     (Need.DOMESTIC_ABUSE, ("domestic abuse", "domestic violence", "sexual violence", "abuse")),
-    (Need.PHYSICAL_HEALTH, ("physical health", "health", "disabilit", "exercise", "sport", "nhs", "long term condition")),
+    (
+        Need.PHYSICAL_HEALTH,
+        ("physical health", "health", "disabilit", "exercise", "sport", "nhs", "long term condition"),
+    ),
     (Need.CRIMINAL_JUSTICE, ("offend", "prison", "criminal", "probation", "justice")),
     (Need.FAMILY_SUPPORT, ("family", "families", "parent", "carer", "early years")),
     (Need.MONEY_AND_BENEFITS, ("money", "debt", "benefit", "financ", "welfare")),
@@ -103,7 +130,9 @@ def read_bytes(content: bytes, name: str) -> ReadResult[DirectoryService]:
         except UnicodeDecodeError as error:
             raise FileUnreadable(f"expected UTF-8 text (byte {error.start} is not UTF-8)") from error
         except json.JSONDecodeError as error:
-            raise FileUnreadable(f"expected JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+            raise FileUnreadable(
+                f"expected JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            ) from error
         services = _services(document)
     except FileUnreadable as error:
         result.problems.append(Problem("the file", "", str(error)))
@@ -114,7 +143,9 @@ def read_bytes(content: bytes, name: str) -> ReadResult[DirectoryService]:
         label = str(data.get("id") or root) if isinstance(data, dict) else root
         problems = _problems(root, data, label)
         if not problems and label in seen:
-            problems.append(Problem(json_path(root, ["id"]), "id", "a service id used once in the file", label))
+            problems.append(
+                Problem(json_path(root, ["id"]), "id", "a service id used once in the file", label)
+            )
         seen.add(label)
         if problems:
             result.problems.extend(problems)
@@ -131,8 +162,10 @@ def _services(document: Any) -> list[tuple[str, Any]]:
         return [(f"contents[{i}]", s) for i, s in enumerate(document["contents"])]
     if isinstance(document, dict) and "id" in document and "name" in document:
         return [("service", document)]
-    raise FileUnreadable("expected an Open Referral service, a page of services ({\"contents\": [...]}) or a "
-                         "JSON array of services")
+    raise FileUnreadable(
+        'expected an Open Referral service, a page of services ({"contents": [...]}) or a '
+        "JSON array of services"
+    )
 
 
 def is_v1(data: dict[str, Any]) -> bool:
@@ -167,7 +200,11 @@ def _problems(root: str, data: Any, label: str) -> list[Problem]:
 
 def _tolerated(error: ValidationError) -> bool:
     """A date-time without a time zone: ISO 8601 local time, readable; ORUK feeds write it so."""
-    if error.validator != "format" or error.validator_value != "date-time" or not isinstance(error.instance, str):
+    if (
+        error.validator != "format"
+        or error.validator_value != "date-time"
+        or not isinstance(error.instance, str)
+    ):
         return False
     try:
         dt.datetime.fromisoformat(error.instance)
@@ -180,15 +217,25 @@ def _v1_problems(root: str, data: dict[str, Any], label: str) -> list[Problem]:
     problems = []
     for name in ("id", "name"):
         if not isinstance(data.get(name), str) or not data[name].strip():
-            problems.append(Problem(json_path(root, [name]), name, "a non-empty string (ORUK v1 requires it)", label))
+            problems.append(
+                Problem(json_path(root, [name]), name, "a non-empty string (ORUK v1 requires it)", label)
+            )
     organisation = data.get("organization")
     if not isinstance(organisation, dict):
-        problems.append(Problem(json_path(root, ["organization"]), "organization",
-                                "the organisation that runs the service, as an object with id and name", label))
+        problems.append(
+            Problem(
+                json_path(root, ["organization"]),
+                "organization",
+                "the organisation that runs the service, as an object with id and name",
+                label,
+            )
+        )
     else:
         for name in ("id", "name"):
             if not isinstance(organisation.get(name), str) or not organisation[name].strip():
-                problems.append(Problem(json_path(root, ["organization", name]), name, "a non-empty string", label))
+                problems.append(
+                    Problem(json_path(root, ["organization", name]), name, "a non-empty string", label)
+                )
     return problems
 
 
@@ -214,8 +261,9 @@ def _organisation(data: dict[str, Any], postcodes: tuple[str, ...]) -> Directory
     local = f"{ORUK_PREFIX}-{directory_id}"
     primary = registered[0] if registered else local
     others = tuple(i for i in [*registered[1:], local] if i != primary)
-    return DirectoryOrganisation(primary, _text(organisation.get("name")) or primary, next(iter(postcodes), ""),
-                                 others)
+    return DirectoryOrganisation(
+        primary, _text(organisation.get("name")) or primary, next(iter(postcodes), ""), others
+    )
 
 
 def _service(root: str, data: dict[str, Any]) -> DirectoryService:
@@ -240,7 +288,8 @@ def _service(root: str, data: dict[str, Any]) -> DirectoryService:
     needs: list[str] = []
     for term in terms:
         needs.extend(n.value for n in needs_for(term) if n.value not in needs)
-    places, postcodes = [], []
+    places: list[str] = []
+    postcodes: list[str] = []
     for area in data.get("service_areas") or []:
         if isinstance(area, dict):
             places.extend(str(area[k]) for k in ("name", "service_area", "extent") if area.get(k))

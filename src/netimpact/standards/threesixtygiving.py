@@ -13,6 +13,7 @@ import calendar
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,9 @@ STANDARD = "360giving"
 GRANT_SCHEMA = "360giving/360-giving-schema.json"
 PACKAGE_SCHEMA = "360giving/360-giving-package-schema.json"
 # The package schema $refs the grant schema as 1.4.2 while the grant schema's $id says 1.4.3.
-_OLD_GRANT_ID = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
+_OLD_GRANT_ID = (
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
+)
 _ORG_ID = re.compile(r"^[A-Za-z0-9]+-\S+$")
 WARD_CODE = re.compile(r"^[EWSN]05\d{6}$")
 
@@ -89,7 +92,9 @@ def read(path: str | Path, *, name: str | None = None) -> ReadResult[Grant]:
         elif suffix == ".xlsx":
             raw = list(_xlsx_grants(path))
         else:
-            raise FileUnreadable(f"expected a .json, .csv or .xlsx file, not {suffix or 'a file with no suffix'}")
+            raise FileUnreadable(
+                f"expected a .json, .csv or .xlsx file, not {suffix or 'a file with no suffix'}"
+            )
     except FileUnreadable as error:
         result.problems.append(Problem("the file", "", str(error)))
         return result
@@ -108,7 +113,9 @@ def read_bytes(content: bytes, name: str) -> ReadResult[Grant]:
         elif suffix == ".xlsx":
             raw = list(_xlsx_grants(io.BytesIO(content)))
         else:
-            raise FileUnreadable(f"expected a .json, .csv or .xlsx file, not {suffix or 'a file with no suffix'}")
+            raise FileUnreadable(
+                f"expected a .json, .csv or .xlsx file, not {suffix or 'a file with no suffix'}"
+            )
     except FileUnreadable as error:
         result.problems.append(Problem("the file", "", str(error)))
         return result
@@ -132,8 +139,14 @@ def check_grants(raw: list[_RawGrant], result: ReadResult[Grant]) -> ReadResult[
         problems.extend(_schema_problem(item, error, label) for error in validator.errors(item.data))
         if isinstance(grant_id, str) and grant_id:
             if grant_id in seen:
-                problems.append(Problem(item.where, _title(item, ("id",)),
-                                        f"a grant id used once in the file (also at {seen[grant_id]})", label))
+                problems.append(
+                    Problem(
+                        item.where,
+                        _title(item, ("id",)),
+                        f"a grant id used once in the file (also at {seen[grant_id]})",
+                        label,
+                    )
+                )
             seen.setdefault(grant_id, item.where)
         grant = None if problems else _grant(item, label, problems)
         if problems or grant is None:
@@ -153,21 +166,23 @@ def _json_grants(content: bytes, result: ReadResult[Grant]) -> Iterator[_RawGran
     except UnicodeDecodeError as error:
         raise FileUnreadable(f"expected UTF-8 text (byte {error.start} is not UTF-8)") from error
     except json.JSONDecodeError as error:
-        raise FileUnreadable(f"expected JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+        raise FileUnreadable(
+            f"expected JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from error
     yield from _package_grants(document, result)
 
 
 def _package_grants(document: Any, result: ReadResult[Grant]) -> Iterator[_RawGrant]:
     if not isinstance(document, dict) or "grants" not in document:
-        raise FileUnreadable("expected a 360Giving package: a JSON object with a \"grants\" array")
+        raise FileUnreadable('expected a 360Giving package: a JSON object with a "grants" array')
     grants = document["grants"]
     if not isinstance(grants, list):
-        raise FileUnreadable(f"expected \"grants\" to be an array, found {type(grants).__name__}")
+        raise FileUnreadable(f'expected "grants" to be an array, found {type(grants).__name__}')
     if not grants:
-        raise FileUnreadable("expected at least one grant in \"grants\"")
+        raise FileUnreadable('expected at least one grant in "grants"')
     for key in ("version", "extensions", "license", "publisher"):
         if key in document and key == "version" and not isinstance(document[key], str):
-            result.problems.append(Problem("version", "version", "a string such as \"1.4\""))
+            result.problems.append(Problem("version", "version", 'a string such as "1.4"'))
     for index, data in enumerate(grants):
         yield _RawGrant(data, f"grants[{index}]")
 
@@ -227,15 +242,20 @@ def _rows_to_grants(rows: Iterator[list[str]]) -> Iterator[_RawGrant]:
         raise FileUnreadable("expected a header row of 360Giving column titles on the first row")
     columns = [_column(title) for title in header]
     if not any(c is not None and c.path == ("id",) for c in columns):
-        raise FileUnreadable("expected an \"Identifier\" column (the grant id) in the header row")
+        raise FileUnreadable('expected an "Identifier" column (the grant id) in the header row')
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         item = _RawGrant({}, f"row {number}")
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-            item.problems.append(Problem(
-                item.where, "", f"at most {len(header)} cells, as in the header row (found {len(row)})",
-                row[0] or item.where))
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            item.problems.append(
+                Problem(
+                    item.where,
+                    "",
+                    f"at most {len(header)} cells, as in the header row (found {len(row)})",
+                    row[0] or item.where,
+                )
+            )
         for title, column, cell in zip(header, columns, row, strict=False):
             if column is None or not cell.strip():
                 continue
@@ -258,7 +278,7 @@ def _typed(cell: str, kind: str) -> Any:
 
 def _put(target: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
     node: Any = target
-    for part, following in zip(path, path[1:], strict=False):
+    for part, following in itertools.pairwise(path):
         if isinstance(part, int):
             while len(node) <= part:
                 node.append({})
@@ -403,17 +423,25 @@ def _grant(item: _RawGrant, label: str, problems: list[Problem]) -> Grant | None
         problems.append(Problem(place, _title(item, path) or str(path[-1]), expected, label))
 
     if "recipientOrganization" not in data:
-        problem(("recipientIndividual",), "a recipient organisation: grants to individuals are not "
-                "recorded in the register (skipped)")
+        problem(
+            ("recipientIndividual",),
+            "a recipient organisation: grants to individuals are not recorded in the register (skipped)",
+        )
         return None
     if data.get("currency") != "GBP":
         problem(("currency",), f"GBP: the register holds pounds sterling (found {data.get('currency')!r})")
         return None
     funder, recipient = _org(data["fundingOrganization"][0]), _org(data["recipientOrganization"][0])
-    for path, org in ((("fundingOrganization", 0, "id"), funder), (("recipientOrganization", 0, "id"), recipient)):
+    for path, org in (
+        (("fundingOrganization", 0, "id"), funder),
+        (("recipientOrganization", 0, "id"), recipient),
+    ):
         if not _ORG_ID.match(org.org_id) or len(org.org_id) > 100:
-            problem(path, "an Org-ID such as GB-CHC-1234567 or 360G-xxx, with no spaces, at most 100 characters "
-                    f"(found {org.org_id!r})")
+            problem(
+                path,
+                "an Org-ID such as GB-CHC-1234567 or 360G-xxx, with no spaces, at most 100 characters "
+                f"(found {org.org_id!r})",
+            )
     if len(data["id"]) > 100:
         problem(("id",), "a grant id of at most 100 characters")
     if data["amountAwarded"] < 0:
@@ -439,7 +467,8 @@ def _grant(item: _RawGrant, label: str, problems: list[Problem]) -> Grant | None
         months = max((end - start).days, 1) / (365.25 / 12)
     years = max(1.0, months / 12.0) if months else 1.0
     codes = tuple(
-        str(loc["geoCode"]).strip() for loc in data.get("beneficiaryLocation") or []
+        str(loc["geoCode"]).strip()
+        for loc in data.get("beneficiaryLocation") or []
         if isinstance(loc, dict) and loc.get("geoCode")
     )
     programme = (data.get("grantProgramme") or [{}])[0] or {}

@@ -9,20 +9,25 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 class ImportForm(forms.Form):
     standard = forms.ChoiceField(
-        label="What kind of file is it?", choices=Standard.choices, widget=forms.RadioSelect,
+        label="What kind of file is it?",
+        choices=Standard.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select what kind of file it is"},
     )
     upload = forms.FileField(
         label="Upload the file",
-        help_text="360Giving: .json, .csv or .xlsx. Open Referral UK: .json. Charity Commission: a .zip of the "
-                  "publicextract tables. At most 200 MB.",
+        help_text="360Giving: .json, .csv or .xlsx. Open Referral UK: .json. Charity Commission: a .zip of "
+        "the publicextract tables. At most 200 MB.",
         error_messages={"required": "Select the file to import", "empty": "The selected file is empty"},
     )
     invalid_records = forms.ChoiceField(
         label="If some records are invalid",
-        choices=[("stop", "Stop: import nothing and list the problems"),
-                 ("skip", "Skip the invalid records, import the rest and list what was skipped")],
-        widget=forms.RadioSelect, initial="stop",
+        choices=[
+            ("stop", "Stop: import nothing and list the problems"),
+            ("skip", "Skip the invalid records, import the rest and list what was skipped"),
+        ],
+        widget=forms.RadioSelect,
+        initial="stop",
         error_messages={"required": "Select what to do with invalid records"},
     )
     dry_run = forms.BooleanField(

@@ -91,7 +91,11 @@ def continue_run(run: ImportRun, content: bytes, progress: ProgressCallback | No
         return _finish(run, importer, importer.read_bytes(content, run.file_name), callback)
     except Exception as error:  # the web thread must always leave the run finished, never "running"
         log.exception("import %s failed", run.pk)
-        run.status, run.message, run.finished_at = ImportRun.Status.FAILED, f"The import failed: {error}", clock.now()
+        run.status, run.message, run.finished_at = (
+            ImportRun.Status.FAILED,
+            f"The import failed: {error}",
+            clock.now(),
+        )
         run.save()
         return run
 
@@ -100,20 +104,36 @@ def _no_progress(phase: str, done: int, total: int) -> None:
     return None
 
 
-def _start(standard: str, file_name: str, digest: str, size: int, *, user: Any = None, actor_label: str = "",
-           skip_invalid: bool = False, dry_run: bool = False) -> ImportRun:
+def _start(
+    standard: str,
+    file_name: str,
+    digest: str,
+    size: int,
+    *,
+    user: Any = None,
+    actor_label: str = "",
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> ImportRun:
     label = actor_label or (user.get_username() if user is not None else "")
     if not label:
         raise ValueError("an import needs to say who ran it: a user or an actor_label")
     return ImportRun.objects.create(
-        standard=Standard(standard), file_name=file_name[:300], file_sha256=digest, file_size=size,
-        skip_invalid=skip_invalid, dry_run=dry_run, started_by=user, started_by_label=label[:200],
+        standard=Standard(standard),
+        file_name=file_name[:300],
+        file_sha256=digest,
+        file_size=size,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        started_by=user,
+        started_by_label=label[:200],
         started_at=clock.now(),
     )
 
 
-def _finish(run: ImportRun, importer: StandardImporter, result: ReadResult[Any],
-            progress: ProgressCallback) -> ImportRun:
+def _finish(
+    run: ImportRun, importer: StandardImporter, result: ReadResult[Any], progress: ProgressCallback
+) -> ImportRun:
     run.records_total = result.total
     run.records_invalid = len(result.invalid)
     _keep_problems(run, result.problems)
@@ -123,8 +143,10 @@ def _finish(run: ImportRun, importer: StandardImporter, result: ReadResult[Any],
         run.message = "The file could not be read, so nothing was imported."
     elif result.invalid and not run.skip_invalid:
         run.status = ImportRun.Status.INVALID
-        run.message = (f"{len(result.invalid)} of {result.total} {importer.record_kind} records are invalid, so "
-                       "nothing was imported. Fix them, or import again choosing to skip invalid records.")
+        run.message = (
+            f"{len(result.invalid)} of {result.total} {importer.record_kind} records are invalid, so "
+            "nothing was imported. Fix them, or import again choosing to skip invalid records."
+        )
     else:
         counts = Counts()
         counts.add(importer.record_kind, "skipped", len(result.invalid) + len(result.skipped))
@@ -140,8 +162,12 @@ def _finish(run: ImportRun, importer: StandardImporter, result: ReadResult[Any],
                     actor=run.started_by,
                     actor_label=None if run.started_by else run.started_by_label,
                     summary=f"Imported {run.get_standard_display()} file {run.file_name}",
-                    details={"import_run": run.pk, "file_sha256": run.file_sha256, "counts": run.counts,
-                             "skipped_invalid": len(result.invalid)},
+                    details={
+                        "import_run": run.pk,
+                        "file_sha256": run.file_sha256,
+                        "counts": run.counts,
+                        "skipped_invalid": len(result.invalid),
+                    },
                 )
         run.status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.IMPORTED
         run.message = summary(run.counts)

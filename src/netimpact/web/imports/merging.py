@@ -44,7 +44,7 @@ def _foreign_keys() -> list[tuple[type[models.Model], str]]:
     found = []
     for relation in m.Organisation._meta.related_objects:
         model = relation.related_model
-        if relation.many_to_many or model._meta.app_label == "imports" and model is not CharityYear:
+        if relation.many_to_many or (model._meta.app_label == "imports" and model is not CharityYear):
             continue
         if relation.one_to_many or relation.one_to_one:
             found.append((model, relation.field.name))
@@ -62,10 +62,12 @@ def check_merge(kept: m.Organisation, removed: m.Organisation) -> None:
         )
     for model in _PER_YEAR:
         years = set(model.objects.filter(organisation=kept).values_list("year", flat=True)) & set(
-            model.objects.filter(organisation=removed).values_list("year", flat=True))
+            model.objects.filter(organisation=removed).values_list("year", flat=True)
+        )
         if years:
             raise MergeRefused(
-                f"Both organisations have {model._meta.verbose_name_plural} for {', '.join(map(str, sorted(years)))}; "
+                f"Both organisations have {model._meta.verbose_name_plural} for "
+                f"{', '.join(map(str, sorted(years)))}; "
                 "a merge would have to drop one set of accounts. Correct the register first."
             )
 
@@ -75,8 +77,14 @@ def _who(user: Any, actor_label: str) -> dict[str, Any]:
     return {"actor": user if signed_in else None, "actor_label": None if signed_in else actor_label}
 
 
-def merge(kept: m.Organisation, removed: m.Organisation, *, user: Any, review: MatchReview | None = None,
-          actor_label: str = "netimpact") -> OrganisationMerge:
+def merge(
+    kept: m.Organisation,
+    removed: m.Organisation,
+    *,
+    user: Any,
+    review: MatchReview | None = None,
+    actor_label: str = "netimpact",
+) -> OrganisationMerge:
     with transaction.atomic():
         check_merge(kept, removed)
         moved_fks = []
@@ -93,10 +101,15 @@ def merge(kept: m.Organisation, removed: m.Organisation, *, user: Any, review: M
         for delivery in m.JointDelivery.objects.filter(pk__in=joint):
             delivery.organisations.add(kept)
         snapshot = model_to_dict(removed, exclude=["wards", "id"])
-        reviews = list(MatchReview.objects.filter(incoming=removed).values_list("pk", flat=True)), list(
-            MatchReview.objects.filter(existing=removed).values_list("pk", flat=True))
+        reviews = (
+            list(MatchReview.objects.filter(incoming=removed).values_list("pk", flat=True)),
+            list(MatchReview.objects.filter(existing=removed).values_list("pk", flat=True)),
+        )
         record = OrganisationMerge.objects.create(
-            kept=kept, kept_label=_label(kept), removed_pk=removed.pk, removed_label=_label(removed),
+            kept=kept,
+            kept_label=_label(kept),
+            removed_pk=removed.pk,
+            removed_label=_label(removed),
             moved={
                 "organisation": snapshot,
                 "foreign_keys": moved_fks,
@@ -107,17 +120,26 @@ def merge(kept: m.Organisation, removed: m.Organisation, *, user: Any, review: M
                 "reviews_incoming": reviews[0],
                 "reviews_existing": reviews[1],
             },
-            review=review, merged_by=user if getattr(user, "is_authenticated", False) else None, merged_at=clock.now(),
+            review=review,
+            merged_by=user if getattr(user, "is_authenticated", False) else None,
+            merged_at=clock.now(),
         )
         label = _label(removed)
         removed.delete()
         if review is not None:
             MatchReview.objects.filter(pk=review.pk).update(
-                status=MatchReview.Status.MERGED, decided_by=_who(user, '')['actor'], decided_at=clock.now())
+                status=MatchReview.Status.MERGED, decided_by=_who(user, "")["actor"], decided_at=clock.now()
+            )
             review.refresh_from_db()
-        record_event(AuditKind.REGISTER_IMPORTED, **_who(user, actor_label),
-                     summary=f"Merged {label} into {_label(kept)}",
-                     details={"merge": record.pk, "moved": {k: v for k, v in record.moved.items() if k != "organisation"}})
+        record_event(
+            AuditKind.REGISTER_IMPORTED,
+            **_who(user, actor_label),
+            summary=f"Merged {label} into {_label(kept)}",
+            details={
+                "merge": record.pk,
+                "moved": {k: v for k, v in record.moved.items() if k != "organisation"},
+            },
+        )
         return record
 
 
@@ -143,17 +165,21 @@ def unmerge(record: OrganisationMerge, *, user: Any, actor_label: str = "netimpa
         MatchReview.objects.filter(pk__in=moved["reviews_existing"]).update(existing=restored)
         if record.review_id is not None:
             MatchReview.objects.filter(pk=record.review_id).update(
-                status=MatchReview.Status.OPEN, decided_by=None, decided_at=None)
+                status=MatchReview.Status.OPEN, decided_by=None, decided_at=None
+            )
         record.undone_by = user if getattr(user, "is_authenticated", False) else None
         record.undone_at = clock.now()
         record.save()
-        record_event(AuditKind.REGISTER_IMPORTED, **_who(user, actor_label),
-                     summary=f"Undid the merge of {record.removed_label} into {record.kept_label}",
-                     details={"merge": record.pk})
+        record_event(
+            AuditKind.REGISTER_IMPORTED,
+            **_who(user, actor_label),
+            summary=f"Undid the merge of {record.removed_label} into {record.kept_label}",
+            details={"merge": record.pk},
+        )
         return restored
 
 
 def keep_apart(review: MatchReview, *, user: Any) -> None:
     review.status, review.decided_at = MatchReview.Status.KEPT_APART, clock.now()
-    review.decided_by = _who(user, '')['actor']
+    review.decided_by = _who(user, "")["actor"]
     review.save()

@@ -30,7 +30,9 @@ class ImportRun(models.Model):
     file_name = models.CharField(max_length=300)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     file_size = models.PositiveBigIntegerField(default=0)
-    skip_invalid = models.BooleanField(default=False, help_text="Skip invalid records (else stop the import).")
+    skip_invalid = models.BooleanField(
+        default=False, help_text="Skip invalid records (else stop the import)."
+    )
     dry_run = models.BooleanField(default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_runs"
@@ -66,17 +68,27 @@ class MatchReview(models.Model):
         KEPT_APART = "kept_apart", "Kept apart"
 
     incoming = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        help_text="The organisation the import created."
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation the import created.",
     )
     existing = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        help_text="The organisation already in the register it may be."
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation already in the register it may be.",
     )
     incoming_label = models.CharField(max_length=400)
     existing_label = models.CharField(max_length=400)
     reason = models.CharField(max_length=300)
-    import_run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews")
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -86,9 +98,7 @@ class MatchReview(models.Model):
 
     class Meta:
         ordering = ("status", "-created_at", "pk")
-        constraints = (
-            models.UniqueConstraint(fields=["incoming", "existing"], name="one_review_per_pair"),
-        )
+        constraints = (models.UniqueConstraint(fields=["incoming", "existing"], name="one_review_per_pair"),)
 
     def __str__(self) -> str:
         return f"{self.incoming_label} / {self.existing_label}: {self.get_status_display()}"
@@ -99,11 +109,15 @@ class OrganisationMerge(models.Model):
 
     kept = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, related_name="+")
     kept_label = models.CharField(max_length=400)
-    removed_pk = models.BigIntegerField(help_text="The removed organisation's primary key, restored on unmerge.")
+    removed_pk = models.BigIntegerField(
+        help_text="The removed organisation's primary key, restored on unmerge."
+    )
     removed_label = models.CharField(max_length=400)
     # {"organisation": {field: value}, "foreign_keys": [[app.model, field, [pks]]], "wards": [...], ...}
     moved = models.JSONField()
-    review = models.ForeignKey(MatchReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="merges")
+    review = models.ForeignKey(
+        MatchReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="merges"
+    )
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

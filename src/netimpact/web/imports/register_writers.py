@@ -65,10 +65,14 @@ def write_grants(grants: list[Grant], run: ImportRun, counts: Counts, progress: 
         }
         for g in grants
     }
-    sync_rows(m.FundingTie, "key", wanted, list(next(iter(wanted.values()), {})), counts, "funding tie", _same)
+    sync_rows(
+        m.FundingTie, "key", wanted, list(next(iter(wanted.values()), {})), counts, "funding tie", _same
+    )
     progress("wards", 2 * len(grants) // 3, len(grants))
     wards = wards_by_code()
-    pairs = {(pk_of[g.recipient.org_id], wards[code]) for g in grants for code in g.ward_codes if code in wards}
+    pairs = {
+        (pk_of[g.recipient.org_id], wards[code]) for g in grants for code in g.ward_codes if code in wards
+    }
     link_pairs(m.Organisation.wards.through, "organisation_id", "ward_id", pairs, counts, "organisation ward")
 
 
@@ -107,26 +111,39 @@ def write_charities(charities: list[Charity], run: ImportRun, counts: Counts, pr
         pk = pk_of[charity.org_id]
         for year in charity.years:
             years[(pk, year.year)] = {
-                "period_end": year.period_end, "income": year.income, "expenditure": year.expenditure,
+                "period_end": year.period_end,
+                "income": year.income,
+                "expenditure": year.expenditure,
                 "income_government_contracts": year.government_contracts,
-                "income_government_grants": year.government_grants, "reserves": year.reserves,
-                "employees": year.employees, "volunteers": year.volunteers,
+                "income_government_grants": year.government_grants,
+                "reserves": year.reserves,
+                "employees": year.employees,
+                "volunteers": year.volunteers,
             }
             if year.register_finance is not None:
                 fin = year.register_finance
-                finances[(pk, year.year)] = {"expenditure": fin.expenditure, "free_reserves": fin.free_reserves,
-                                             "net_assets": fin.net_assets, "admin_costs": fin.admin_costs}
-                lines[(pk, year.year)] = {source.value: amount for source, amount in fin.income.items() if amount}
+                finances[(pk, year.year)] = {
+                    "expenditure": fin.expenditure,
+                    "free_reserves": fin.free_reserves,
+                    "net_assets": fin.net_assets,
+                    "admin_costs": fin.admin_costs,
+                }
+                lines[(pk, year.year)] = {
+                    source.value: amount for source, amount in fin.income.items() if amount
+                }
     _sync_pairs(CharityYear, years, counts, "charity year (as filed)")
     fin_pks = _sync_pairs(m.FinancialYear, finances, counts, "financial year")
     wanted_lines = {
-        (fin_pks[key], source): amount for key, by_source in lines.items() for source, amount in by_source.items()
+        (fin_pks[key], source): amount
+        for key, by_source in lines.items()
+        for source, amount in by_source.items()
     }
     _sync_income_lines(wanted_lines, set(fin_pks.values()), counts)
 
 
-def _sync_pairs(model: type[Any], wanted: dict[tuple[int, int], dict[str, Any]], counts: Counts,
-                kind: str) -> dict[tuple[int, int], int]:
+def _sync_pairs(
+    model: type[Any], wanted: dict[tuple[int, int], dict[str, Any]], counts: Counts, kind: str
+) -> dict[tuple[int, int], int]:
     """Rows keyed by (organisation, year): create, update or leave each; returns key -> pk."""
     orgs = sorted({org for org, _ in wanted})
     existing: dict[tuple[int, int], Any] = {}
@@ -152,20 +169,26 @@ def _sync_pairs(model: type[Any], wanted: dict[tuple[int, int], dict[str, Any]],
     pks = {key: row.pk for key, row in existing.items() if key in wanted}
     if create:
         for start in range(0, len(orgs), 1000):
-            for pk, org, year in model.objects.filter(organisation_id__in=orgs[start : start + 1000]).values_list(
-                    "pk", "organisation_id", "year"):
+            for pk, org, year in model.objects.filter(
+                organisation_id__in=orgs[start : start + 1000]
+            ).values_list("pk", "organisation_id", "year"):
                 if (org, year) in wanted:
                     pks[(org, year)] = pk
     return pks
 
 
-def _sync_income_lines(wanted: dict[tuple[int, str], float], financial_years: set[int], counts: Counts) -> None:
+def _sync_income_lines(
+    wanted: dict[tuple[int, str], float], financial_years: set[int], counts: Counts
+) -> None:
     existing = {
         (row.financial_year_id, row.source): row
         for row in m.IncomeLine.objects.filter(financial_year_id__in=financial_years)
     }
-    create = [m.IncomeLine(financial_year_id=fy, source=source, amount=amount)
-              for (fy, source), amount in wanted.items() if (fy, source) not in existing]
+    create = [
+        m.IncomeLine(financial_year_id=fy, source=source, amount=amount)
+        for (fy, source), amount in wanted.items()
+        if (fy, source) not in existing
+    ]
     update = []
     for key, amount in wanted.items():
         row = existing.get(key)
@@ -187,16 +210,28 @@ INCOME_SOURCES = tuple(IncomeSource)
 # ----------------------------------------------------------------------------- Open Referral UK (ORUK)
 
 
-def write_services(services: list[DirectoryService], run: ImportRun, counts: Counts, progress: Progress) -> None:
+def write_services(
+    services: list[DirectoryService], run: ImportRun, counts: Counts, progress: Progress
+) -> None:
     progress("organisations", 0, len(services))
     resolver = OrganisationResolver(run, counts)
     pk_of = resolver.resolve(
-        IncomingOrg(s.organisation.org_id, s.organisation.name, s.organisation.postcode, "provider",
-                    s.organisation.other_ids) for s in services
+        IncomingOrg(
+            s.organisation.org_id,
+            s.organisation.name,
+            s.organisation.postcode,
+            "provider",
+            s.organisation.other_ids,
+        )
+        for s in services
     )
     progress("services", len(services) // 2, len(services))
     wanted = {
-        s.key: {"name": s.name[:300], "organisation_id": pk_of[s.organisation.org_id], "description": s.description}
+        s.key: {
+            "name": s.name[:300],
+            "organisation_id": pk_of[s.organisation.org_id],
+            "description": s.description,
+        }
         for s in services
     }
     existing_keys = set(m.Service.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
@@ -209,8 +244,14 @@ def write_services(services: list[DirectoryService], run: ImportRun, counts: Cou
     if missing_needs:
         m.Need.objects.bulk_create([m.Need(code=code) for code in sorted(missing_needs)])
         needs = {code: pk for pk, code in m.Need.objects.values_list("pk", "code")}
-    link_pairs(m.Service.needs.through, "service_id", "need_id",
-               {(service_pks[s.key], needs[n]) for s in services for n in s.needs}, counts, "service need")
+    link_pairs(
+        m.Service.needs.through,
+        "service_id",
+        "need_id",
+        {(service_pks[s.key], needs[n]) for s in services for n in s.needs},
+        counts,
+        "service need",
+    )
     wards = wards_by_code()
     ward_names = {name.lower(): pk for pk, name in m.Ward.objects.values_list("pk", "name")}
     service_wards = set()
@@ -222,7 +263,9 @@ def write_services(services: list[DirectoryService], run: ImportRun, counts: Cou
     link_pairs(m.Service.wards.through, "service_id", "ward_id", service_wards, counts, "service ward")
 
 
-def _sync_services(wanted: dict[str, dict[str, Any]], existing_keys: set[str], counts: Counts) -> dict[str, int]:
+def _sync_services(
+    wanted: dict[str, dict[str, Any]], existing_keys: set[str], counts: Counts
+) -> dict[str, int]:
     fields = ["name", "organisation_id", "description"]
     creating = {k: v for k, v in wanted.items() if k not in existing_keys}
     updating = {k: v for k, v in wanted.items() if k in existing_keys}

@@ -40,32 +40,48 @@ def start(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["upload"]
         content = upload.read()
         run = importing.start_run(
-            form.cleaned_data["standard"], upload.name, content, user=request.user,
-            skip_invalid=form.cleaned_data["invalid_records"] == "skip", dry_run=form.cleaned_data["dry_run"],
+            form.cleaned_data["standard"],
+            upload.name,
+            content,
+            user=request.user,
+            skip_invalid=form.cleaned_data["invalid_records"] == "skip",
+            dry_run=form.cleaned_data["dry_run"],
         )
         if _in_background():
-            threading.Thread(target=_run_in_thread, args=(run.pk, content), daemon=True,
-                             name=f"import-{run.pk}").start()
+            threading.Thread(
+                target=_run_in_thread, args=(run.pk, content), daemon=True, name=f"import-{run.pk}"
+            ).start()
         else:
             importing.continue_run(run, content)
         return redirect("imports:run", pk=run.pk)
-    problems = [{"field": f"id_{name}" if name != "upload" else "id_upload", "message": error}
-                for name, errors in form.errors.items() for error in errors]
+    problems = [
+        {"field": f"id_{name}" if name != "upload" else "id_upload", "message": error}
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
     for problem in problems:
         if problem["field"] in ("id_standard", "id_invalid_records"):
             problem["field"] += "_0"
-    return render(request, "imports/start.html", {
-        "form": form, "problems": problems,
-        "open_reviews": MatchReview.objects.filter(status=MatchReview.Status.OPEN).count(),
-        "recent": ImportRun.objects.all()[:5],
-    }, status=400 if problems else 200)
+    return render(
+        request,
+        "imports/start.html",
+        {
+            "form": form,
+            "problems": problems,
+            "open_reviews": MatchReview.objects.filter(status=MatchReview.Status.OPEN).count(),
+            "recent": ImportRun.objects.all()[:5],
+        },
+        status=400 if problems else 200,
+    )
 
 
 def _run_in_thread(run_id: int, content: bytes) -> None:
     close_old_connections()
     try:
         run = ImportRun.objects.get(pk=run_id)
-        importing.continue_run(run, content, lambda phase, done, total: progress.report(run_id, phase, done, total))
+        importing.continue_run(
+            run, content, lambda phase, done, total: progress.report(run_id, phase, done, total)
+        )
     finally:
         progress.forget(run_id)
         connection.close()
@@ -81,13 +97,22 @@ def runs(request: HttpRequest) -> HttpResponse:
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(ImportRun, pk=pk)
     running = found.status == ImportRun.Status.RUNNING
-    counts = [(kind, [values.get(o, 0) for o in ("created", "updated", "unchanged", "skipped")])
-              for kind, values in found.counts.items()]
-    return render(request, "imports/run.html", {
-        "run": found, "running": running, "progress": progress.of(found.pk) if running else None,
-        "refresh": REFRESH_SECONDS, "counts": counts,
-        "reviews": found.reviews.filter(status=MatchReview.Status.OPEN).count(),
-    })
+    counts = [
+        (kind, [values.get(o, 0) for o in ("created", "updated", "unchanged", "skipped")])
+        for kind, values in found.counts.items()
+    ]
+    return render(
+        request,
+        "imports/run.html",
+        {
+            "run": found,
+            "running": running,
+            "progress": progress.of(found.pk) if running else None,
+            "refresh": REFRESH_SECONDS,
+            "counts": counts,
+            "reviews": found.reviews.filter(status=MatchReview.Status.OPEN).count(),
+        },
+    )
 
 
 @access_rule(Officer)
@@ -97,10 +122,16 @@ def reviews(request: HttpRequest) -> HttpResponse:
         raise Http404("No such review status.")
     items = MatchReview.objects.filter(status=status).select_related("incoming", "existing", "import_run")
     page = _page(request, items)
-    return render(request, "imports/reviews.html", {
-        "page": page, "status": status, "statuses": MatchReview.Status.choices,
-        "items": [(r, _pair(r)) for r in page.object_list],
-    })
+    return render(
+        request,
+        "imports/reviews.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": MatchReview.Status.choices,
+            "items": [(r, _pair(r)) for r in page.object_list],
+        },
+    )
 
 
 def _pair(review: MatchReview) -> list[dict[str, Any]]:
@@ -109,13 +140,15 @@ def _pair(review: MatchReview) -> list[dict[str, Any]]:
         if org is None:
             rows.append({})
             continue
-        rows.append({
-            "org": org,
-            "ids": sorted(org.identifiers.values_list("value", flat=True)),
-            "ties": org.funding_received.count() + org.funding_given.count(),
-            "services": org.services.count(),
-            "years": org.finances.count(),
-        })
+        rows.append(
+            {
+                "org": org,
+                "ids": sorted(org.identifiers.values_list("value", flat=True)),
+                "ties": org.funding_received.count() + org.funding_given.count(),
+                "services": org.services.count(),
+                "years": org.finances.count(),
+            }
+        )
     return rows
 
 
@@ -139,8 +172,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     except merging.MergeRefused as refused:
         messages.error(request, str(refused))
         return redirect("imports:reviews")
-    messages.success(request, f"Merged {review.incoming_label} into {review.existing_label}. You can undo it "
-                              "from the list of merges.")
+    messages.success(
+        request,
+        f"Merged {review.incoming_label} into {review.existing_label}. You can undo it "
+        "from the list of merges.",
+    )
     return redirect("imports:reviews")
 
 

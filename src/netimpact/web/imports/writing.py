@@ -28,8 +28,19 @@ Progress = Callable[[str], None]
 # Org-ID schemes of public bodies and the NHS (org-id.guide); anything else is taken as the VCSE it
 # usually is for a grant recipient or a charity. The kind is set only when an organisation is created:
 # an officer's later correction is never overwritten by an import.
-PUBLIC_SCHEMES = ("GB-LAE", "GB-LAS", "GB-LANI", "GB-PLA", "GB-GOR", "GB-GOV", "GB-EDU", "GB-UKPRN", "GB-SHPE",
-                  "GB-MPR", "GB-NHS")
+PUBLIC_SCHEMES = (
+    "GB-LAE",
+    "GB-LAS",
+    "GB-LANI",
+    "GB-PLA",
+    "GB-GOR",
+    "GB-GOV",
+    "GB-EDU",
+    "GB-UKPRN",
+    "GB-SHPE",
+    "GB-MPR",
+    "GB-NHS",
+)
 
 
 def kind_for(org_id: str, role: str) -> str:
@@ -89,8 +100,9 @@ class OrganisationResolver:
                 ids[pk].add(value)
             self._index = matching.KnownIndex.of(
                 matching.Known(pk, name, postcode, frozenset(ids[pk]))
-                for pk, name, postcode in m.Organisation.objects.values_list("pk", "name", "postcode").iterator(
-                    BATCH)
+                for pk, name, postcode in m.Organisation.objects.values_list(
+                    "pk", "name", "postcode"
+                ).iterator(BATCH)
             )
         return self._index
 
@@ -126,7 +138,9 @@ class OrganisationResolver:
             for other in org.other_ids:
                 if other not in self.pk_of:
                     self.pk_of[other] = pk
-                    new_ids.append(m.OrgIdentifier(organisation_id=pk, value=other, scheme=m.org_id_scheme(other)))
+                    new_ids.append(
+                        m.OrgIdentifier(organisation_id=pk, value=other, scheme=m.org_id_scheme(other))
+                    )
                     updated_pks.add(pk)
         m.Organisation.objects.bulk_update(changed.values(), ["postcode"], batch_size=BATCH)
         m.OrgIdentifier.objects.bulk_create(new_ids, batch_size=BATCH)
@@ -154,11 +168,16 @@ class OrganisationResolver:
                 postcode=matching.normalise_postcode(org.postcode),
             )
             placeholder[-number] = org.org_id
-            index.add(matching.Known(-number, org.name, org.postcode, frozenset({org.org_id, *org.other_ids})))
+            index.add(
+                matching.Known(-number, org.name, org.postcode, frozenset({org.org_id, *org.other_ids}))
+            )
             reviews.extend((org.org_id, key, why) for key, why in decision.review)
         m.Organisation.objects.bulk_create(pending.values(), batch_size=BATCH)
-        created = dict(m.Organisation.objects.filter(org_id__in=list(pending)).values_list("org_id", "pk")) if (
-            pending and not all(o.pk for o in pending.values())) else {k: o.pk for k, o in pending.items()}
+        created = (
+            dict(m.Organisation.objects.filter(org_id__in=list(pending)).values_list("org_id", "pk"))
+            if (pending and not all(o.pk for o in pending.values()))
+            else {k: o.pk for k, o in pending.items()}
+        )
         for org_id, pk in created.items():
             self.pk_of[org_id] = pk
         _rekey(index, {key: created[org_id] for key, org_id in placeholder.items()})
@@ -174,34 +193,51 @@ class OrganisationResolver:
         for org_id, key in attach:
             pk = real(key)
             self.pk_of[org_id] = pk
-            identifiers.append(m.OrgIdentifier(organisation_id=pk, value=org_id, scheme=m.org_id_scheme(org_id)))
+            identifiers.append(
+                m.OrgIdentifier(organisation_id=pk, value=org_id, scheme=m.org_id_scheme(org_id))
+            )
             if key > 0:
                 gained.add(pk)
         for org in unknown:
             for other in org.other_ids:
                 if other not in self.pk_of:
                     self.pk_of[other] = self.pk_of[org.org_id]
-                    identifiers.append(m.OrgIdentifier(organisation_id=self.pk_of[other], value=other,
-                                                       scheme=m.org_id_scheme(other)))
+                    identifiers.append(
+                        m.OrgIdentifier(
+                            organisation_id=self.pk_of[other], value=other, scheme=m.org_id_scheme(other)
+                        )
+                    )
         m.OrgIdentifier.objects.bulk_create(identifiers, batch_size=BATCH)
         self.counts.add("organisation", "created", len(created))
         self.counts.add("organisation", "updated", len(gained))
         self._queue(reviews, created, real)
 
-    def _queue(self, reviews: list[tuple[str, int, str]], created: dict[str, int],
-               real: Callable[[int], int]) -> None:
+    def _queue(
+        self, reviews: list[tuple[str, int, str]], created: dict[str, int], real: Callable[[int], int]
+    ) -> None:
         if not reviews:
             return
-        pairs = {(created[org_id], real(key)): why for org_id, key, why in reviews if real(key) != created[org_id]}
+        pairs = {
+            (created[org_id], real(key)): why for org_id, key, why in reviews if real(key) != created[org_id]
+        }
         labels = {
-            pk: f"{name} ({org_id})" for pk, name, org_id in m.Organisation.objects.filter(
-                pk__in={pk for pair in pairs for pk in pair}).values_list("pk", "name", "org_id")
+            pk: f"{name} ({org_id})"
+            for pk, name, org_id in m.Organisation.objects.filter(
+                pk__in={pk for pair in pairs for pk in pair}
+            ).values_list("pk", "name", "org_id")
         }
         now = clock.now()
         MatchReview.objects.bulk_create(
             [
-                MatchReview(incoming_id=a, existing_id=b, incoming_label=labels[a][:400],
-                            existing_label=labels[b][:400], reason=why[:300], import_run=self.run, created_at=now)
+                MatchReview(
+                    incoming_id=a,
+                    existing_id=b,
+                    incoming_label=labels[a][:400],
+                    existing_label=labels[b][:400],
+                    reason=why[:300],
+                    import_run=self.run,
+                    created_at=now,
+                )
                 for (a, b), why in pairs.items()
             ],
             batch_size=BATCH,
@@ -229,15 +265,21 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
     (dates as SQLite wants them), so the rows are what bulk_create would write; no signals, no pks back."""
     fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     simple = [getattr(f, "get_internal_type", lambda: "")() in _PLAIN_TYPES for f in fields]
     count = 0
     with connection.cursor() as cursor:
         batch: list[list[Any]] = []
         for row in rows:
-            batch.append([v if plain or v is None else f.get_db_prep_save(v, connection)
-                          for v, f, plain in zip(row, fields, simple, strict=True)])
+            batch.append(
+                [
+                    v if plain or v is None else f.get_db_prep_save(v, connection)
+                    for v, f, plain in zip(row, fields, simple, strict=True)
+                ]
+            )
             if len(batch) >= 10 * BATCH:
                 cursor.executemany(sql, batch)
                 count, batch = count + len(batch), []
@@ -247,8 +289,19 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
     return count
 
 
-_PLAIN_TYPES = frozenset({"CharField", "TextField", "FloatField", "BigIntegerField", "IntegerField",
-                          "PositiveIntegerField", "PositiveSmallIntegerField", "ForeignKey", "BigAutoField"})
+_PLAIN_TYPES = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "FloatField",
+        "BigIntegerField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "ForeignKey",
+        "BigAutoField",
+    }
+)
 
 
 def sync_rows(
@@ -267,7 +320,8 @@ def sync_rows(
     existing: dict[Any, tuple[Any, ...]] = {}
     for chunk in _chunks(keys, BATCH):
         for row in model._default_manager.filter(**{f"{key_field}__in": chunk}).values_list(
-                key_field, "pk", *fields):
+            key_field, "pk", *fields
+        ):
             existing[row[0]] = row[1:]
     to_update, creating = [], []
     for key, values in wanted.items():
@@ -288,8 +342,9 @@ def sync_rows(
     return pks
 
 
-def link_pairs(through: type[models.Model], left: str, right: str, pairs: set[tuple[int, int]],
-               counts: Counts, kind: str) -> None:
+def link_pairs(
+    through: type[models.Model], left: str, right: str, pairs: set[tuple[int, int]], counts: Counts, kind: str
+) -> None:
     """Add the (left, right) rows of a many-to-many table that are missing; never remove any."""
     if not pairs:
         return
