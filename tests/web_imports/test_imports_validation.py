@@ -79,6 +79,8 @@ def test_a_failure_while_writing_leaves_the_register_as_it_was(shared: Path, mon
     with pytest.raises(RuntimeError):
         import_bytes("360giving", content, "abct.json", actor_label="test")
     assert m.FundingTie.objects.count() == 0 and m.Organisation.objects.count() == 0
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED and "disk full" in run.message
 
 
 def test_the_command_exits_2_and_lists_the_problems(shared: Path, tmp_path: Path, capsys) -> None:

@@ -150,35 +150,48 @@ def _finish(
     else:
         counts = Counts()
         counts.add(importer.record_kind, "skipped", len(result.invalid) + len(result.skipped))
-        with transaction.atomic():
-            ensure_register(run.dry_run)
-            importer.write(result.records, run, counts, progress)
-            run.counts = counts.as_dict()
-            if run.dry_run:
-                transaction.set_rollback(True)
-            else:
-                record_event(
-                    AuditKind.REGISTER_IMPORTED,
-                    actor=run.started_by,
-                    actor_label=None if run.started_by else run.started_by_label,
-                    summary=f"Imported {run.get_standard_display()} file {run.file_name}",
-                    details={
-                        "import_run": run.pk,
-                        "file_sha256": run.file_sha256,
-                        "counts": run.counts,
-                        "skipped_invalid": len(result.invalid),
-                    },
-                )
+        try:
+            _write(run, importer, result, counts, progress)
+        except Exception as error:
+            # Rolled back, so the register is as it was; the run says so, then the error goes on up.
+            run.status, run.finished_at = ImportRun.Status.FAILED, clock.now()
+            run.message = f"The import failed and nothing was written: {error}"
+            run.save()
+            raise
         run.status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.IMPORTED
         run.message = summary(run.counts)
     run.finished_at = clock.now()
-    if run.dry_run:
-        # The rolled-back writes included any match reviews; the run row itself stays as the record.
-        run.save()
-    else:
-        run.save()
+    run.save()  # a dry run's writes (reviews included) were rolled back; its run row stays as the record
     progress("done", result.total, result.total)
     return run
+
+
+def _write(
+    run: ImportRun,
+    importer: StandardImporter,
+    result: ReadResult[Any],
+    counts: Counts,
+    progress: ProgressCallback,
+) -> None:
+    with transaction.atomic():
+        ensure_register(run.dry_run)
+        importer.write(result.records, run, counts, progress)
+        run.counts = counts.as_dict()
+        if run.dry_run:
+            transaction.set_rollback(True)
+            return
+        record_event(
+            AuditKind.REGISTER_IMPORTED,
+            actor=run.started_by,
+            actor_label=None if run.started_by else run.started_by_label,
+            summary=f"Imported {run.get_standard_display()} file {run.file_name}",
+            details={
+                "import_run": run.pk,
+                "file_sha256": run.file_sha256,
+                "counts": run.counts,
+                "skipped_invalid": len(result.invalid),
+            },
+        )
 
 
 def _keep_problems(run: ImportRun, problems: list[Problem]) -> None:
