@@ -87,9 +87,3 @@ def test_the_review_queue_merges_and_the_merge_can_be_undone(
     assert "Drake Music" in client_for_officer.get(reverse("imports:merges")).content.decode()
     client_for_officer.post(reverse("imports:undo_merge", args=[merge.pk]))
     assert m.Organisation.objects.filter(org_id="360G-trafford-drake_music").exists()
-
-
-@pytest.mark.parametrize("role", ["public", "panel", "bidder", "partner"])
-def test_only_officers_may_import(signed_in, role: str) -> None:
-    response = signed_in(role).get(reverse("imports:start"))
-    assert response.status_code in (302, 403)
