@@ -314,6 +314,7 @@ def _charities(tables: dict[str, _Table], result: ReadResult[Charity]) -> ReadRe
         ]
         linked = len(rows) - len(main)
         if linked:
+            result.skipped_counts["linked charity"] = result.skipped_counts.get("linked charity", 0) + linked
             result.skipped.append(
                 (
                     record,
@@ -328,6 +329,7 @@ def _charities(tables: dict[str, _Table], result: ReadResult[Charity]) -> ReadRe
         problems: list[Problem] = []
         typed = _Row(charities, line, row, problems, record)
         if typed.text("charity_registration_status").lower() == "removed":
+            result.skipped_counts["charity"] = result.skipped_counts.get("charity", 0) + 1
             result.skipped.append((record, f"removed from the register on {typed.date('date_of_removal')}"))
             continue
         charity = Charity(

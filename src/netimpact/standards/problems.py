@@ -41,6 +41,9 @@ class ReadResult[R]:
     # Records left out by rule, not because they are invalid (a linked charity, a grant to a person):
     # (record id, why).
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # How many records of each kind were left out by rule, where a reader counts them apart from
+    # `skipped` (the Charity Commission's linked charities are rows, not charities); else len(skipped).
+    skipped_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def file_problems(self) -> list[Problem]:

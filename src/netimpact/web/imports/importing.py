@@ -149,7 +149,10 @@ def _finish(
         )
     else:
         counts = Counts()
-        counts.add(importer.record_kind, "skipped", len(result.invalid) + len(result.skipped))
+        skipped_by_rule = result.skipped_counts or {importer.record_kind: len(result.skipped)}
+        counts.add(importer.record_kind, "skipped", len(result.invalid))
+        for kind, number in skipped_by_rule.items():
+            counts.add(kind, "skipped", number)
         try:
             _write(run, importer, result, counts, progress)
         except Exception as error:
