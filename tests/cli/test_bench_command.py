@@ -18,7 +18,12 @@ def test_bench_quick_prints_one_json_line_per_scale(capsys):
     assert main(["bench", "--quick"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     results = [json.loads(line) for line in lines]
-    assert [r["scale"] for r in results] == ["city", "nation", "reference"]
+    assert [r["scale"] for r in results] == ["city", "nation", "reference", "imports"]
+    *results, imports = results
+    assert imports["quick"] is True and imports["status"] == "imported"
+    assert imports["counts"]["funding tie"]["created"] == imports["grants"] == 1_000
+    assert imports["reimport_counts"]["funding tie"]["unchanged"] == 1_000
+    assert imports["wall_seconds"] > 0 and imports["target"] == SCALES["imports"].target
     for result in results:
         assert set(result) >= COMMON, COMMON - set(result)
         assert result["quick"] is True

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import bench, bundle, exports, web
+from . import bench, bundle, exports, imports, web
 
-COMMAND_MODULES = [web, bundle, exports, bench]
+COMMAND_MODULES = [web, bundle, exports, bench, imports]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -41,12 +41,17 @@ SCALES = {
     "nation": Scale("nation", 200_000, 2_000_000, 3, 1_000,
                     {"wall_seconds_max": 60.0, "peak_memory_mb_max": 8_192.0}),
     "reference": Scale("reference", 100, 400, 3, 50, {"speed_ratio_min": 50.0}),
+    # 360Giving import (issue 5): 100,000 grants into a fresh SQLite register within 30 s
+    # (netimpact.cli.imports_bench); `ties` is the number of grants.
+    "imports": Scale("imports", 3_000, 100_000, 0, 0,
+                     {"wall_seconds_max": 30.0, "peak_memory_mb_max": 8_192.0}),
 }
 # --quick: the same code paths at sizes a test suite can afford; timings mean nothing there.
 QUICK_SIZES = {
     "city": (200, 1_500, 5, 200),
     "nation": (2_000, 20_000, 3, 50),
     "reference": (40, 150, 2, 10),
+    "imports": (100, 1_000, 0, 0),
 }
 SEED = 0
 # A fresh interpreter per scale (see the module's docstring), entered through child_main.
@@ -59,8 +64,8 @@ def add_commands(subcommands: argparse._SubParsersAction) -> None:
         help="benchmark the engine at city and nation scale and against the reference implementation",
         description="Print one JSON line per scale: sizes, wall time, peak memory, target, whether met.",
     )
-    bench.add_argument("--scales", default="city,nation,reference", type=_scales,
-                       help="comma-separated scales among city, nation, reference (default: all three)")
+    bench.add_argument("--scales", default="city,nation,reference,imports", type=_scales,
+                       help="comma-separated scales among city, nation, reference, imports (default: all)")
     bench.add_argument("--quick", action="store_true",
                        help="small sizes (for tests: checks the output's shape, not speed)")
     bench.set_defaults(handler=run_bench)
@@ -224,6 +229,11 @@ def child_main(argv: Sequence[str]) -> int:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     scale = scale_for(args.scale, args.quick)
+    if scale.name == "imports":
+        from netimpact.cli.imports_bench import measure_imports
+
+        print(json.dumps(measure_imports(scale.ties, scale.target, args.quick)))
+        return 0
     result = measure_reference(scale, args.quick) if scale.name == "reference" else measure_scale(
         scale, args.quick)
     print(json.dumps(result))

@@ -23,6 +23,8 @@ urlpatterns = [
     path("exercises/<str:key>/history/", include("netimpact.web.audit.urls")),
     # The evaluation panel (netimpact.web.panel): declarations, members' scores, moderation and locking.
     path("exercises/<str:key>/panel/", include("netimpact.web.panel.urls")),
+    # Open data into the register (netimpact.web.imports): officers only.
+    path("imports/", include("netimpact.web.imports.urls")),
 ]
 
 # Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html.

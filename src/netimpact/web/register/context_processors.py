@@ -45,6 +45,9 @@ def register_notice(request: HttpRequest) -> dict[str, Any]:
         # A partner's own page: every claim a submitted bid makes about its organisation.
         in_claims = bool(match) and match.namespace == "confirmation"
         navigation.append(NavigationItem("Claims about you", reverse("confirmation:your_claims"), in_claims))
+    if user is not None and user.is_authenticated and getattr(user, "role", None) == "officer":
+        in_imports = bool(match) and match.namespace == "imports"
+        navigation.append(NavigationItem("Import open data", reverse("imports:start"), in_imports))
     # Lazy, so a page that never renders a template does not pay for the query.
     return {"register_is_fictional": _Lazy(register_is_fictional), "service_navigation": navigation}
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "netimpact.web.panel",
     "netimpact.web.exports",
     "netimpact.web.decisions",
+    "netimpact.web.imports",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
