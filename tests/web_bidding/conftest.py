@@ -75,3 +75,5 @@ def make_submittable(bid: m.Bid) -> m.Bid:
         m.BidAnswer.objects.update_or_create(bid=bid, question=question, defaults={"text": "Our answer."})
     return bid
 
+
+AUTOSAVE_HEADER = "X-Netimpact-Autosave"

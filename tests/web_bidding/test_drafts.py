@@ -10,11 +10,11 @@ from netimpact.web.bidding import drafts
 from netimpact.web.commissioning import models as m
 from netimpact.web.register.models import Cohort, Need, Organisation, Service, Ward
 
-from .conftest import url
+from .conftest import AUTOSAVE_HEADER, url
 
 pytestmark = pytest.mark.django_db
 
-AUTOSAVE = {"HTTP_X_NETIMPACT_AUTOSAVE": "1"}
+AUTOSAVE = {"headers": {AUTOSAVE_HEADER: "1"}}
 
 
 def test_a_bidder_sees_the_open_exercise_with_its_closing_time_and_starts_one_bid(bidder, open_exercise):
@@ -24,7 +24,9 @@ def test_a_bidder_sees_the_open_exercise_with_its_closing_time_and_starts_one_bi
     assert f"12:00 UK time on {closes:%-d %B %Y}" in home
     open_now = home.split('id="open-exercises"')[1]
     assert "Integrated drug and alcohol service" not in open_now  # closed in February
-    assert "Integrated drug and alcohol service: closed at 12:00 UK time on 27 February 2026" in home  # its bid
+    assert (
+        "Integrated drug and alcohol service: closed at 12:00 UK time on 27 February 2026" in home
+    )  # its bid
 
     page = bidder.get(reverse("bidding:exercise", args=[open_exercise.key])).content.decode()
     assert reverse("commissioning:criteria", args=[open_exercise.key]) in page
@@ -36,7 +38,7 @@ def test_a_bidder_sees_the_open_exercise_with_its_closing_time_and_starts_one_bi
     assert bid.status == m.BidStatus.DRAFT and bid.key.startswith("NI-")
     task_list = bidder.get(first["Location"]).content.decode()
     assert "govuk-task-list" in task_list
-    assert task_list.count("<li class=\"govuk-task-list__item") == 3 + 3 + 4  # 3 sections, 3 questions, 4 more
+    assert task_list.count('<li class="govuk-task-list__item') == 3 + 3 + 4  # 3 sections, 3 questions, 4 more
 
 
 def test_each_section_saves_and_shows_what_was_saved(bidder, draft):
@@ -101,14 +103,18 @@ def test_a_bad_value_is_shown_back_with_everything_typed_and_nothing_saved(bidde
 def test_two_tabs_saving_the_same_draft_do_not_silently_overwrite_each_other(bidder, draft):
     opened_at = draft.version
     bidder.post(url("details", draft), {"version": opened_at, "title": "From tab one", "summary": ""})
-    response = bidder.post(url("details", draft), {"version": opened_at, "title": "From tab two", "summary": ""})
+    response = bidder.post(
+        url("details", draft), {"version": opened_at, "title": "From tab two", "summary": ""}
+    )
     page = response.content.decode()
     draft.refresh_from_db()
     assert response.status_code == 409
     assert draft.title == "From tab one"  # tab two did not overwrite it
     assert "saved somewhere else" in page and 'value="From tab two"' in page  # tab two's text is kept
     assert f'name="version" value="{draft.version}"' in page  # saving again replaces it, knowingly
-    again = bidder.post(url("details", draft), {"version": draft.version, "title": "From tab two", "summary": ""})
+    again = bidder.post(
+        url("details", draft), {"version": draft.version, "title": "From tab two", "summary": ""}
+    )
     assert again.status_code == 302
     draft.refresh_from_db()
     assert draft.title == "From tab two"
@@ -132,12 +138,21 @@ def test_partnerships_subcontracts_commitments_and_their_contacts(bidder, draft)
     partner = Organisation.objects.exclude(pk=draft.bidder_id).exclude(pk=service.organisation_id).first()
     added = bidder.post(url("joinup", draft), {"partner_service": service.pk, "mechanism": "referral_route"})
     assert added.status_code == 302
-    bidder.post(url("commitments", draft), {"add": "subcontract", "sub-partner": partner.pk, "sub-amount": "20000"})
+    bidder.post(
+        url("commitments", draft), {"add": "subcontract", "sub-partner": partner.pk, "sub-amount": "20000"}
+    )
     bidder.post(
         url("commitments", draft),
-        {"add": "commitment", "com-kind": "capacity_building", "com-quantity": "5000", "com-partner": partner.pk},
+        {
+            "add": "commitment",
+            "com-kind": "capacity_building",
+            "com-quantity": "5000",
+            "com-partner": partner.pk,
+        },
     )
-    bidder.post(url("commitments", draft), {"add": "commitment", "com-kind": "local_jobs", "com-quantity": "4"})
+    bidder.post(
+        url("commitments", draft), {"add": "commitment", "com-kind": "local_jobs", "com-quantity": "4"}
+    )
     refused = bidder.post(url("commitments", draft), {"add": "subcontract", "sub-amount": "x"})
     assert refused.status_code == 400 and "Choose the organisation" in refused.content.decode()
     assert draft.partnerships.count() == 1 and draft.subcontracts.count() == 1
@@ -157,7 +172,9 @@ def test_partnerships_subcontracts_commitments_and_their_contacts(bidder, draft)
         },
     )
     assert contacts.status_code == 302
-    stored = {c.organisation_id: (c.name, c.email, c.phone) for c in m.PartnerContact.objects.filter(bid=draft)}
+    stored = {
+        c.organisation_id: (c.name, c.email, c.phone) for c in m.PartnerContact.objects.filter(bid=draft)
+    }
     assert stored == {
         service.organisation.pk: ("Sam Lee", "sam@example.org", ""),
         partner.pk: ("Ali Khan", "", "0117 496 0000"),
@@ -170,8 +187,12 @@ def test_partnerships_subcontracts_commitments_and_their_contacts(bidder, draft)
 
 def test_submission_is_blocked_until_the_bid_is_complete_and_says_what_is_missing(bidder, draft):
     page = bidder.get(url("check", draft)).content.decode()
-    for missing in ("Enter the bid&#x27;s title", "Enter the price a year", "Answer quality question 1",
-                    "Enter the name of the service"):
+    for missing in (
+        "Enter the bid&#x27;s title",
+        "Enter the price a year",
+        "Answer quality question 1",
+        "Enter the name of the service",
+    ):
         assert missing in page
     assert "Accept and submit" not in page
     refused = bidder.post(url("check", draft), {"confirm": "on"})

@@ -16,11 +16,12 @@ urlpatterns = [
     path("<str:reference>/answers/<str:question>/", views.answer, name="answer"),
     path("<str:reference>/join-up/", views.joinup, name="joinup"),
     path("<str:reference>/commitments/", views.commitments, name="commitments"),
+    path("<str:reference>/attachments/<int:pk>/remove/", views.remove_attachment, name="remove_attachment"),
+    # After the attachments' own removal: this pattern would otherwise take "attachments" as a kind.
     path("<str:reference>/<str:kind>/<int:pk>/remove/", views.remove_row, name="remove_row"),
     path("<str:reference>/contacts/", views.contacts, name="contacts"),
     path("<str:reference>/attachments/", views.attachments, name="attachments"),
     path("<str:reference>/attachments/<int:pk>/", views.download, name="download"),
-    path("<str:reference>/attachments/<int:pk>/remove/", views.remove_attachment, name="remove_attachment"),
     path("<str:reference>/check/", views.check, name="check"),
     path("<str:reference>/submitted/", views.submitted, name="submitted"),
     path("<str:reference>/withdraw/", views.withdraw, name="withdraw"),

@@ -556,7 +556,7 @@ def _add_row(
 @require_http_methods(["GET", "POST"])
 def joinup(request: HttpRequest, reference: str) -> HttpResponse:
     found = _bid_or_404(request, reference)
-    form = PartnershipForm(request.POST or None, exercise=found.exercise)
+    form = PartnershipForm(request.POST if request.method == "POST" else None, exercise=found.exercise)
     here = reverse("bidding:joinup", args=[found.key])
     if request.method == "POST":
         refusal = drafts.write_refusal(found)
@@ -682,7 +682,7 @@ def remove_row(request: HttpRequest, reference: str, kind: str, pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 def attachments(request: HttpRequest, reference: str) -> HttpResponse:
     found = _bid_or_404(request, reference)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST":
         refusal = drafts.write_refusal(found)
         if refusal:
@@ -768,7 +768,7 @@ def download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, reference: str) -> HttpResponse:
     found = _bid_or_404(request, reference)
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(request.POST if request.method == "POST" else None)
     blocking = drafts.submission_problems(found)
     if request.method == "POST":
         refusal = drafts.write_refusal(found)
