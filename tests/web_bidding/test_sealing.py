@@ -76,6 +76,22 @@ def test_before_the_deadline_the_admin_neither_lists_nor_opens_a_sealed_bid_or_i
     assert exercise.status_code == 200 and SECRET_TITLE not in exercise.content.decode()
     partnership_add = officer.get(reverse("admin:commissioning_partnership_add")).content.decode()
     assert SECRET_TITLE not in partnership_add  # the bid picker lists opened bids only
+    answers = officer.get(reverse("admin:commissioning_bidanswer_changelist"), {"q": "Our answer"})
+    assert answers.context["cl"].result_count == 0
+    answer = submitted.answers.first()
+    opened = officer.get(reverse("admin:commissioning_bidanswer_change", args=[answer.pk]), follow=True)
+    assert "Our answer." not in opened.content.decode()
+    files = officer.get(reverse("admin:commissioning_bidattachment_changelist")).content.decode()
+    assert "method.pdf" not in files
+
+
+def test_after_the_deadline_the_admin_shows_the_answers_and_files(submitted, clock):
+    after_deadline(clock, submitted.exercise)
+    officer = _officer()
+    answers = officer.get(reverse("admin:commissioning_bidanswer_changelist"), {"q": "Our answer"})
+    assert answers.context["cl"].result_count == submitted.exercise.quality_questions.count()
+    files = officer.get(reverse("admin:commissioning_bidattachment_changelist")).content.decode()
+    assert "method.pdf" in files
 
 
 def test_before_the_deadline_no_one_else_downloads_an_attachment(submitted, rival):

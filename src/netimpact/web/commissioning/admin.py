@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import models as m
 from .sealing import opened_exercise_keys
@@ -195,3 +197,53 @@ class CriteriaChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class SealedWithTheBid(admin.ModelAdmin):
+    """A bid's answers, partner contacts and files: listed and shown only once the bid is opened (the
+    sealing rule), and only shown: they are the bidder's words, changed in the bidder portal or not at all."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(bid__in=opened(m.Bid.objects.all()))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(m.BidAnswer)
+class BidAnswerAdmin(SealedWithTheBid):
+    list_display = ("bid", "question", "updated_at")
+    list_filter = ("bid__exercise",)
+    search_fields = ("bid__key", "bid__title", "question__key", "text")
+    list_select_related = ("bid", "question")
+
+
+@admin.register(m.PartnerContact)
+class PartnerContactAdmin(SealedWithTheBid):
+    list_display = ("bid", "organisation", "name", "email", "phone")
+    list_filter = ("bid__exercise",)
+    search_fields = ("bid__key", "organisation__name", "name", "email")
+    list_select_related = ("bid", "organisation")
+
+
+@admin.register(m.BidAttachment)
+class BidAttachmentAdmin(SealedWithTheBid):
+    """The file itself is opened through the bidder portal's download, which checks who is asking."""
+
+    list_display = ("bid", "name", "size", "content_type", "uploaded_at")
+    list_filter = ("bid__exercise", "content_type")
+    search_fields = ("bid__key", "bid__title", "name")
+    list_select_related = ("bid",)
+    fields = ("bid", "name", "download", "size", "content_type", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    @admin.display(description="file")
+    def download(self, attachment: m.BidAttachment) -> str:
+        address = reverse("bidding:download", args=[attachment.bid.key, attachment.pk])
+        return format_html('<a href="{}">Download {}</a>', address, attachment.name)
