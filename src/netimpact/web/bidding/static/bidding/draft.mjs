@@ -40,7 +40,8 @@ for (const form of forms) {
     data.set("action", "autosave");
     let answer;
     try {
-      const response = await fetch(form.action || window.location.href, {
+      // getAttribute: form.action would be the buttons named "action", not the form's address.
+      const response = await fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: data,
         credentials: "same-origin",
@@ -52,7 +53,7 @@ for (const form of forms) {
       });
       answer = await response.json();
     } catch {
-      say("Not saved automatically: the connection failed. Use Save as draft.");
+      say("Not saved automatically: the service did not answer. Use Save as draft.");
       return;
     }
     if (answer.saved) {
