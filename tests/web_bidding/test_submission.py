@@ -6,14 +6,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from netimpact.web.accounts.models import User
 from netimpact.web.audit.models import AuditEvent, AuditKind
 from netimpact.web.bidding import drafts
 from netimpact.web.commissioning import models as m
 from netimpact.web.commissioning.signals import bid_submitted
 from netimpact.web.register.models import Organisation, Service
 
-from .conftest import AUTOSAVE_HEADER, after_deadline, bidder_user, make_submittable, url
+from .conftest import AUTOSAVE_HEADER, after_deadline, bidder_user, client_for, make_submittable, url
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,12 @@ def test_submitting_records_the_time_audits_and_tells_the_listeners_inside_the_t
     event = AuditEvent.objects.get(kind=AuditKind.BID_SUBMITTED)
     assert event.exercise_key == draft.exercise.key and event.details["bid"] == draft.key
     assert draft.bidder.name not in event.summary  # who bids stays sealed too
+    assert "bidder1" not in event.actor_label and event.actor.username == "bidder1"
+    history = client_for(User.objects.get(username="officer")).get(
+        reverse("audit:exercise_history", args=[draft.exercise.key])
+    )
+    assert f"Bid {draft.key} submitted" in history.content.decode()
+    assert "bidder1" not in history.content.decode() and draft.bidder.name not in history.content.decode()
     confirmation = bidder.get(url("submitted", draft)).content.decode()
     assert "govuk-panel--confirmation" in confirmation and draft.key in confirmation
 

@@ -217,6 +217,12 @@ def _problems(bid: m.Bid) -> Iterator[Problem]:
 # ----------------------------------------------------------------------------- submit, withdraw, reopen
 
 
+def sealed_actor(bid: m.Bid) -> str:
+    """Who acted, in words that do not name the bidder: the exercise's history is read before the
+    deadline. The event's actor (the account) is still recorded, for after it."""
+    return f"The bidder of bid {bid.key}"
+
+
 def submit(bid: m.Bid, user: Any) -> m.Bid:
     """Submit the draft: status submitted at clock.now(), recorded, and bid_submitted sent, all or none."""
     with transaction.atomic():
@@ -235,6 +241,7 @@ def submit(bid: m.Bid, user: Any) -> m.Bid:
         record_event(
             AuditKind.BID_SUBMITTED,
             actor=user,
+            actor_label=sealed_actor(locked),
             exercise_key=locked.exercise.key,
             summary=f"Bid {locked.key} submitted.",
             details={"bid": locked.key, "submitted_at": locked.submitted_at},
@@ -272,6 +279,7 @@ def _leave_submission(bid: m.Bid, user: Any, status: m.BidStatus, what: str) -> 
             record_event(
                 AuditKind.BID_WITHDRAWN,
                 actor=user,
+                actor_label=sealed_actor(locked),
                 exercise_key=locked.exercise.key,
                 summary=f"Bid {locked.key} {what}.",
                 details={"bid": locked.key, "status": status.value},
