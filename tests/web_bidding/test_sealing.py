@@ -174,3 +174,12 @@ def test_other_roles_are_refused_the_portal(submitted):
 def test_before_the_deadline_the_command_line_export_refuses_the_open_exercise(submitted):
     with pytest.raises(LookupError, match="sealed until"):
         _database_document(submitted.exercise.key)
+
+
+def test_before_the_deadline_the_admin_names_a_sealed_bid_only_by_its_reference(submitted):
+    # Deleting the bidder's organisation is refused because a bid names it; the refusal lists the bid.
+    officer = _officer()
+    page = officer.get(reverse("admin:register_organisation_delete", args=[submitted.bidder.pk]))
+    assert page.status_code == 200 and submitted.key in page.content.decode()
+    assert SECRET_TITLE not in page.content.decode()
+    assert str(submitted) == f"Bid {submitted.key}"

@@ -248,7 +248,9 @@ class Bid(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.key})"
+        # The reference only: a bid is named in places the sealing rule does not reach (the admin's
+        # delete confirmations and protected-object lists), and its title is part of its sealed content.
+        return f"Bid {self.key}"
 
 
 class BidAnswer(models.Model):
