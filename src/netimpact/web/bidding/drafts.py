@@ -63,12 +63,9 @@ def bids_of(organisation: Organisation | None) -> QuerySet[m.Bid]:
     return m.Bid.objects.filter(bidder=organisation).select_related("exercise", "exercise__commissioner")
 
 
-def own_bid(user: Any, reference: str, *, lock: bool = False) -> m.Bid:
+def own_bid(user: Any, reference: str) -> m.Bid:
     """The bid `reference` if it is the user's organisation's; 404 otherwise (never saying it exists)."""
-    rows = bids_of(getattr(user, "organisation", None))
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    found = rows.filter(key=reference).first()
+    found = bids_of(getattr(user, "organisation", None)).filter(key=reference).first()
     if found is None:
         raise Http404("No bid of yours has that reference.")
     return found
@@ -132,7 +129,7 @@ def save_draft(bid: m.Bid, version: int | None, write: Callable[[m.Bid], None]) 
     BidClosed when the bid may not change; VersionConflict when it was saved elsewhere since `version`.
     """
     with transaction.atomic():
-        locked = m.Bid.objects.select_for_update().select_related("exercise").get(pk=bid.pk)
+        locked = m.Bid.objects.select_for_update(of=("self",)).select_related("exercise").get(pk=bid.pk)
         check_writable(locked)
         if version is not None and locked.version != version:
             raise VersionConflict(locked)
@@ -226,7 +223,9 @@ def sealed_actor(bid: m.Bid) -> str:
 def submit(bid: m.Bid, user: Any) -> m.Bid:
     """Submit the draft: status submitted at clock.now(), recorded, and bid_submitted sent, all or none."""
     with transaction.atomic():
-        locked = m.Bid.objects.select_for_update().select_related("exercise", "bidder").get(pk=bid.pk)
+        locked = (
+            m.Bid.objects.select_for_update(of=("self",)).select_related("exercise", "bidder").get(pk=bid.pk)
+        )
         check_writable(locked)
         problems = submission_problems(locked)
         if problems:
@@ -261,7 +260,7 @@ def reopen(bid: m.Bid, user: Any) -> m.Bid:
 
 def _leave_submission(bid: m.Bid, user: Any, status: m.BidStatus, what: str) -> m.Bid:
     with transaction.atomic():
-        locked = m.Bid.objects.select_for_update().select_related("exercise").get(pk=bid.pk)
+        locked = m.Bid.objects.select_for_update(of=("self",)).select_related("exercise").get(pk=bid.pk)
         if not locked.exercise.bids_sealed():
             raise BidClosed(write_refusal(locked) or "Bids have closed.")
         if locked.status == status:
