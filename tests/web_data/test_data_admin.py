@@ -5,7 +5,16 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from netimpact.web.commissioning.models import CriteriaChange, EvaluationRun, Exercise
+from netimpact.web.commissioning.models import (
+    Bid,
+    BidAnswer,
+    BidAttachment,
+    CriteriaChange,
+    EvaluationRun,
+    Exercise,
+    PartnerContact,
+    QualityQuestion,
+)
 from netimpact.web.commissioning.store import save_exercise
 from netimpact.web.register.store import save_ecosystem
 
@@ -42,6 +51,19 @@ def officer_client(client, django_user_model, city):
         reason="Clarification answered",
         before={"price_weight": 0.3},
         after={"price_weight": 0.2},
+    )
+    # And what the bidder portal adds to a bid: an answer, a partner contact and a file.
+    bid = Bid.objects.filter(exercise__key=city.exercise.id).order_by("pk").first()
+    question = QualityQuestion.objects.filter(exercise=bid.exercise).first()
+    BidAnswer.objects.create(bid=bid, question=question, text="Ashley first")
+    PartnerContact.objects.create(bid=bid, organisation=bid.bidder, name="Ashley", email="a@example.org")
+    BidAttachment.objects.create(
+        bid=bid,
+        file="private/bids/test.pdf",
+        name="plan.pdf",
+        size=9,
+        content_type="application/pdf",
+        uploaded_at=bid.exercise.closes_at,
     )
     client.force_login(officer)
     return client

@@ -25,6 +25,8 @@ urlpatterns = [
     path("exercises/<str:key>/panel/", include("netimpact.web.panel.urls")),
     # Open data into the register (netimpact.web.imports): officers only.
     path("imports/", include("netimpact.web.imports.urls")),
+    # The bidder portal (netimpact.web.bidding): a bidder's own bids, drafts and submissions.
+    path("bids/", include("netimpact.web.bidding.urls")),
 ]
 
 # Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html.

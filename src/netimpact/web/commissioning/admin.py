@@ -3,11 +3,16 @@ page carries its subcontracts, partnerships and commitments with the state of ea
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import models as m
+from .sealing import opened_exercise_keys
 
 
 class QualityQuestionInline(admin.TabularInline):
@@ -16,12 +21,34 @@ class QualityQuestionInline(admin.TabularInline):
     extra = 0
 
 
+def opened(bids: QuerySet[m.Bid]) -> QuerySet[m.Bid]:
+    """Only bids whose exercise's deadline has passed, and only submitted ones: the sealing rule of
+    commissioning.sealing (opened_bids), applied to the admin's lists and pages. Before the deadline a
+    bid is not listed, and its page (and its claims' pages) answer as if it did not exist."""
+    return bids.filter(exercise__key__in=opened_exercise_keys(), status=m.BidStatus.SUBMITTED)
+
+
+class OpenedClaimsOnly:
+    """A claim's bid is chosen from opened bids only: the add form's list must not name sealed bids."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "bid":
+            kwargs["queryset"] = opened(m.Bid.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class BidInline(admin.TabularInline):
     model = m.Bid
     fields = ("key", "bidder", "title", "price_per_year", "quality_score")
     autocomplete_fields = ("bidder",)
     extra = 0
     show_change_link = True  # the bid's claims are edited on its own page
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[m.Bid]:
+        return opened(super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # bids come from bidders (the portal) or a bundle, never typed in by an officer
 
 
 @admin.register(m.Exercise)
@@ -44,9 +71,12 @@ class ExerciseAdmin(admin.ModelAdmin):
     inlines = (QualityQuestionInline, BidInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[m.Exercise]:
-        return super().get_queryset(request).annotate(bid_total=Count("bids", distinct=True))
+        submitted = Q(bids__status=m.BidStatus.SUBMITTED)
+        return (
+            super().get_queryset(request).annotate(bid_total=Count("bids", filter=submitted, distinct=True))
+        )
 
-    @admin.display(description="bids", ordering="bid_total")
+    @admin.display(description="submitted bids", ordering="bid_total")
     def bid_count(self, exercise: m.Exercise) -> int:
         return int(exercise.bid_total)  # type: ignore[attr-defined]
 
@@ -87,9 +117,18 @@ class BidAdmin(admin.ModelAdmin):
     list_select_related = ("exercise", "bidder")
     inlines = (SubcontractInline, PartnershipInline, CommitmentInline)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[m.Bid]:
+        return opened(super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
 
 @admin.register(m.Subcontract)
-class SubcontractAdmin(admin.ModelAdmin):
+class SubcontractAdmin(OpenedClaimsOnly, admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[m.Subcontract]:
+        return super().get_queryset(request).filter(bid__in=opened(m.Bid.objects.all()))
+
     list_display = ("bid", "partner", "amount_per_year", "state")
     list_filter = ("state", "bid__exercise")
     search_fields = ("partner__name", "partner__org_id", "bid__title")
@@ -98,7 +137,10 @@ class SubcontractAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(OpenedClaimsOnly, admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[m.Partnership]:
+        return super().get_queryset(request).filter(bid__in=opened(m.Bid.objects.all()))
+
     list_display = ("bid", "partner_service", "mechanism", "cohort", "state")
     list_filter = ("state", "mechanism", "bid__exercise")
     search_fields = ("partner_service__name", "bid__title")
@@ -107,7 +149,10 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(OpenedClaimsOnly, admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[m.Commitment]:
+        return super().get_queryset(request).filter(bid__in=opened(m.Bid.objects.all()))
+
     list_display = ("bid", "kind", "quantity_per_year", "partner", "state")
     list_filter = ("state", "kind", "bid__exercise")
     search_fields = ("partner__name", "bid__title", "description")
@@ -152,3 +197,53 @@ class CriteriaChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class SealedWithTheBid(admin.ModelAdmin):
+    """A bid's answers, partner contacts and files: listed and shown only once the bid is opened (the
+    sealing rule), and only shown: they are the bidder's words, changed in the bidder portal or not at all."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(bid__in=opened(m.Bid.objects.all()))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(m.BidAnswer)
+class BidAnswerAdmin(SealedWithTheBid):
+    list_display = ("bid", "question", "updated_at")
+    list_filter = ("bid__exercise",)
+    search_fields = ("bid__key", "bid__title", "question__key", "text")
+    list_select_related = ("bid", "question")
+
+
+@admin.register(m.PartnerContact)
+class PartnerContactAdmin(SealedWithTheBid):
+    list_display = ("bid", "organisation", "name", "email", "phone")
+    list_filter = ("bid__exercise",)
+    search_fields = ("bid__key", "organisation__name", "name", "email")
+    list_select_related = ("bid", "organisation")
+
+
+@admin.register(m.BidAttachment)
+class BidAttachmentAdmin(SealedWithTheBid):
+    """The file itself is opened through the bidder portal's download, which checks who is asking."""
+
+    list_display = ("bid", "name", "size", "content_type", "uploaded_at")
+    list_filter = ("bid__exercise", "content_type")
+    search_fields = ("bid__key", "bid__title", "name")
+    list_select_related = ("bid",)
+    fields = ("bid", "name", "download", "size", "content_type", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    @admin.display(description="file")
+    def download(self, attachment: m.BidAttachment) -> str:
+        address = reverse("bidding:download", args=[attachment.bid.key, attachment.pk])
+        return format_html('<a href="{}">Download {}</a>', address, attachment.name)

@@ -7,6 +7,7 @@ while a bid names them, so a bid's claims never point at nothing.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.db import models
@@ -201,11 +202,12 @@ class Bid(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="bids")
     bidder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids")
     title = models.CharField(max_length=300)
-    price_per_year = models.FloatField(help_text="£ a year.")
+    # Empty only on a draft the bidder has not priced yet: submission needs it (bidding/submission.py).
+    price_per_year = models.FloatField(null=True, blank=True, help_text="£ a year.")
     # The service the bid would run if it won (domain BidService), kept on the bid: one per bid.
-    service_name = models.CharField(max_length=300)
-    service_needs = models.ManyToManyField(Need, related_name="bids")
-    service_capacity_per_year = models.FloatField(help_text="People a year.")
+    service_name = models.CharField(max_length=300, blank=True)
+    service_needs = models.ManyToManyField(Need, blank=True, related_name="bids")
+    service_capacity_per_year = models.FloatField(null=True, blank=True, help_text="People a year.")
     service_eligible_cohorts = models.ManyToManyField(Cohort, blank=True, related_name="bids_serving")
     service_wards = models.ManyToManyField(Ward, blank=True, related_name="bids")
     service_entry_points = models.ManyToManyField(EntryPoint, blank=True, related_name="bids")
@@ -222,6 +224,13 @@ class Bid(models.Model):
         max_length=16, choices=BidStatus.choices, default=BidStatus.DRAFT, db_index=True
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The bidder portal's bookkeeping: who started the draft, when it was last saved (clock.now()), and a
+    # version every save raises, so two tabs saving the same draft cannot silently overwrite each other.
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="bids_started"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every save (optimistic locking).")
 
     class Meta:
         ordering = ("exercise", "key")
@@ -239,7 +248,9 @@ class Bid(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.key})"
+        # The reference only: a bid is named in places the sealing rule does not reach (the admin's
+        # delete confirmations and protected-object lists), and its title is part of its sealed content.
+        return f"Bid {self.key}"
 
 
 class BidAnswer(models.Model):
@@ -259,6 +270,33 @@ class BidAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bid.key}: answer to {self.question.key}"
+
+
+def attachment_path(attachment: BidAttachment, filename: str) -> str:
+    """Under MEDIA_ROOT/private/, which no URL serves: files are read only through the bidding views."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/bids/{attachment.bid.key}/{uuid.uuid4().hex}.{suffix}"
+
+
+class BidAttachment(models.Model):
+    """A file a bidder attaches to a bid (a policy, accounts, a letter of support). Sealed with its bid;
+    stored under a random name in a folder no URL serves."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="bid_attachments"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("bid", "uploaded_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.bid.key}: {self.name}"
 
 
 class PartnerContact(models.Model):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,14 +24,18 @@ from netimpact.web.register.models import FundingTie
 
 from . import evaluation as runs
 from . import models as m
+from .sealing import BidsSealed, opened_bids
 
 
 @access_rule(Officer, Panel)
 def exercises(request: HttpRequest) -> HttpResponse:
     newest = m.EvaluationRun.objects.filter(exercise=OuterRef("pk")).order_by("-run_at", "-pk")
+    # Before the deadline an officer may know how many bids are in, never what is in them: count the
+    # submitted ones only (a draft is the bidder's own business).
     found = list(
         m.Exercise.objects.annotate(
-            bid_total=Count("bids", distinct=True), latest_run_pk=Subquery(newest.values("pk")[:1])
+            bid_total=Count("bids", filter=Q(bids__status=m.BidStatus.SUBMITTED), distinct=True),
+            latest_run_pk=Subquery(newest.values("pk")[:1]),
         )
         .prefetch_related("cohorts")
         .order_by("title")
@@ -51,24 +55,33 @@ def exercise(request: HttpRequest, key: str) -> HttpResponse:
             "wards",
             "quality_questions",
             Prefetch("replaced_streams", FundingTie.objects.select_related("funder", "recipient", "service")),
-            Prefetch(
-                "bids",
-                m.Bid.objects.select_related("bidder").prefetch_related(
-                    Prefetch("subcontracts", m.Subcontract.objects.select_related("partner")),
-                    Prefetch(
-                        "partnerships", m.Partnership.objects.select_related("partner_service", "cohort")
-                    ),
-                    Prefetch("commitments", m.Commitment.objects.select_related("partner")),
-                ),
-            ),
         ),
     )
+    # Sealed bids (commissioning.sealing): before the deadline the page says how many are in, no more.
+    try:
+        opened = opened_bids(found)
+    except BidsSealed:
+        bids = None
+        submitted = m.Bid.objects.filter(exercise=found, status=m.BidStatus.SUBMITTED).count()
+    else:
+        bids = [
+            _bid_claims(b, found)
+            for b in opened.select_related("bidder").prefetch_related(
+                Prefetch("subcontracts", m.Subcontract.objects.select_related("partner")),
+                Prefetch("partnerships", m.Partnership.objects.select_related("partner_service", "cohort")),
+                Prefetch("commitments", m.Commitment.objects.select_related("partner")),
+            )
+        ]
+        submitted = len(bids)
     return render(
         request,
         "commissioning/exercise.html",
         {
             "exercise": found,
-            "bids": [_bid_claims(b, found) for b in found.bids.all()],
+            "bids": bids,
+            "sealed": bids is None,
+            "submitted_count": submitted,
+            "closes_at": found.closes_at,
             "latest_run": runs.latest_run(found, with_result=False),
         },
     )

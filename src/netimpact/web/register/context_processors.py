@@ -48,6 +48,9 @@ def register_notice(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated and getattr(user, "role", None) == "officer":
         in_imports = bool(match) and match.namespace == "imports"
         navigation.append(NavigationItem("Import open data", reverse("imports:start"), in_imports))
+    if user is not None and user.is_authenticated and getattr(user, "role", None) == "bidder":
+        in_bids = bool(match) and match.namespace == "bidding"
+        navigation.append(NavigationItem("Your bids", reverse("bidding:home"), in_bids))
     # Lazy, so a page that never renders a template does not pay for the query.
     return {"register_is_fictional": _Lazy(register_is_fictional), "service_navigation": navigation}
 

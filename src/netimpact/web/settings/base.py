@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "netimpact.web.exports",
     "netimpact.web.decisions",
     "netimpact.web.imports",
+    "netimpact.web.bidding",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -98,6 +99,10 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded files (bid attachments) live under MEDIA_ROOT/private/, which no URL serves: they are read only
+# through views that check who is asking (netimpact.web.bidding.views.download).
+MEDIA_ROOT = VAR_DIR / "media"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "netimpact@localhost")

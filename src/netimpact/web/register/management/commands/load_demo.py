@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from netimpact.domain.demo_city import DEFAULT_SEED, build_demo_city
 from netimpact.web.accounts.demo import create_demo_users
+from netimpact.web.bidding.demo import save_open_demo_exercise
 from netimpact.web.commissioning.store import ExerciseError, save_demo_city
 from netimpact.web.confirmation.demo import invite_demo_partners
 from netimpact.web.panel.demo import seat_demo_panel
@@ -30,6 +31,8 @@ def load_demo(seed: int = DEFAULT_SEED) -> list[Login]:
     city = build_demo_city(seed)
     with transaction.atomic():
         save_demo_city(city)
+        # A second exercise, open for bids, so the bidder portal can be tried (netimpact.web.bidding).
+        save_open_demo_exercise()
         logins = list(create_demo_users(city.exercise.id, city.bids))
         # Each named partner's confirmation link, answered to match the demo's claim states.
         invite_demo_partners(city.exercise.id)
@@ -51,7 +54,7 @@ def logins_heading(site: str = "") -> str:
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo city, its commissioning exercise and one login per role."
+    help = "Load the fictional demo city, its two commissioning exercises and one login per role."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
