@@ -88,7 +88,8 @@ def money(amount: float | None) -> str:
 
 @register.filter
 def percent(share: float | None, places: int = 0) -> str:
-    return "not available" if share is None else f"{float(share) * 100:.{int(places)}f}%"
+    # "" is what a template gives for a figure that is not there (string_if_invalid): not available either.
+    return "not available" if share is None or share == "" else f"{float(share) * 100:.{int(places)}f}%"
 
 
 @register.filter
