@@ -486,20 +486,26 @@ def _splitmix(x):  # pragma: no cover - compiled
     return z ^ (z >> np.uint64(31))
 
 
+@njit(cache=True, inline="always")
+def _radius_angle(row_key, draw):  # pragma: no cover - compiled
+    """Box-Muller's radius and angle for one organisation (its row key) and draw, from two splitmix64
+    hashes: z1 = radius cos(angle), z2 = radius sin(angle). Shared by every kernel that draws noise."""
+    unit = 1.0 / 9007199254740992.0  # 2^-53
+    h1 = _splitmix(row_key ^ np.uint64(draw))
+    h2 = _splitmix(h1)
+    u1 = (np.float64(h1 >> np.uint64(11)) + 1.0) * unit
+    u2 = np.float64(h2 >> np.uint64(11)) * unit
+    return np.sqrt(-2.0 * np.log(u1)), 2.0 * np.pi * u2
+
+
 def _hashed_normal_pairs(seed, rows, start, stop):  # pragma: no cover - compiled
     first = np.empty((rows.size, stop - start))
     second = np.empty((rows.size, stop - start))
     base = _splitmix(np.uint64(seed))
-    scale = 1.0 / 9007199254740992.0  # 2^-53
     for a in prange(rows.size):
         row_key = _splitmix(base ^ np.uint64(rows[a]))
         for k in range(stop - start):
-            h1 = _splitmix(row_key ^ np.uint64(start + k))
-            h2 = _splitmix(h1)
-            u1 = (np.float64(h1 >> np.uint64(11)) + 1.0) * scale
-            u2 = np.float64(h2 >> np.uint64(11)) * scale
-            radius = np.sqrt(-2.0 * np.log(u1))
-            angle = 2.0 * np.pi * u2
+            radius, angle = _radius_angle(row_key, start + k)
             first[a, k] = radius * np.cos(angle)
             second[a, k] = radius * np.sin(angle)
     return first, second
@@ -529,16 +535,10 @@ def _first_round(  # pragma: no cover - compiled
     """  # pragma: no cover - compiled
     draws = stop - start
     base = _splitmix(np.uint64(seed))
-    unit = 1.0 / 9007199254740992.0  # 2^-53
     for a in prange(rows.size):
         row_key = _splitmix(base ^ np.uint64(rows[a]))
         for k in range(draws):
-            h1 = _splitmix(row_key ^ np.uint64(start + k))
-            h2 = _splitmix(h1)
-            u1 = (np.float64(h1 >> np.uint64(11)) + 1.0) * unit
-            u2 = np.float64(h2 >> np.uint64(11)) * unit
-            radius = np.sqrt(-2.0 * np.log(u1))
-            angle = 2.0 * np.pi * u2
+            radius, angle = _radius_angle(row_key, start + k)
             buffer = max(reserves[a] * np.exp(sigma_r * radius * np.cos(angle)), epsilon)
             loss = -income_change[a, k]
             if loss < floor:
@@ -557,16 +557,10 @@ def _noise_factors(seed, rows, start, stop, sigma_r, sigma_e, reserve_factor, ex
     """  # pragma: no cover - compiled
     draws = stop - start
     base = _splitmix(np.uint64(seed))
-    unit = 1.0 / 9007199254740992.0  # 2^-53
     for a in prange(rows.size):
         row_key = _splitmix(base ^ np.uint64(rows[a]))
         for k in range(draws):
-            h1 = _splitmix(row_key ^ np.uint64(start + k))
-            h2 = _splitmix(h1)
-            u1 = (np.float64(h1 >> np.uint64(11)) + 1.0) * unit
-            u2 = np.float64(h2 >> np.uint64(11)) * unit
-            radius = np.sqrt(-2.0 * np.log(u1))
-            angle = 2.0 * np.pi * u2
+            radius, angle = _radius_angle(row_key, start + k)
             reserve_factor[a, k] = np.exp(sigma_r * radius * np.cos(angle))
             exposure_factor[a, k] = np.exp(sigma_e * radius * np.sin(angle))
     return reserve_factor, exposure_factor
